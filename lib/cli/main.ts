@@ -1,0 +1,272 @@
+/**
+ * The `eventgen` command line: generate, validate and list, on an eventgen.conf file or an app
+ * folder. The same engine runs inside Splunk (lib/splunk/input.ts); this is the standalone face.
+ */
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatDiagnostic, type Diagnostic } from '../conf/types';
+import { resolveSamples, type ResolveResult } from '../conf/resolve';
+import { loadStandaloneSource } from '../conf/sources';
+import { builtinRegistry } from '../plugins/builtin';
+import { discoverStandalonePlugins } from '../plugins/discover';
+import type { PluginRegistry } from '../plugins/registry';
+import { Engine, type RunSummary } from '../engine/engine';
+import { RealClock, SimulatedClock, type Clock } from '../engine/clock';
+import { parseRelativeTime } from '../time/relative';
+import { LOCAL } from '../time/tz';
+import { randomSeed } from '../util/random';
+import { createSplunkLogger } from '../splunk/modinput';
+import { createExecutor } from '../engine/executor-pool';
+import type { PluginLogger, SampleSpec } from '../plugins/api';
+
+const USAGE = `Usage: eventgen <command> [options]
+
+Commands:
+  generate <eventgen.conf | app folder>   Generate events.
+  validate <eventgen.conf | app folder>   Check a configuration; exit 1 if it has errors.
+  list <eventgen.conf | app folder>       Show the resolved stanzas and their sample files.
+  spec                                    Print the eventgen.conf.spec generated from the schema.
+
+Options for generate (they apply to every stanza):
+  -s, --sample STANZA    run only this stanza
+  -c, --count N          events per interval (-1: the whole sample)
+  -i, --interval SEC     seconds between intervals
+  -b, --backfill TIME    generate from TIME (e.g. -1h) up to now first
+  -e, --end N|TIME       stop after N intervals, or at TIME (+10m, ISO 8601)
+      --output MODE      output plugin for every stanza (stdout, file, modinput, devnull, …)
+      --seed N           seed all randomness: same seed + same --now = same bytes
+      --now TIME         start a simulated clock at TIME (ISO 8601, epoch, or relative);
+                         intervals then follow each other without waiting
+      --workers N        generator worker threads (default: [global] generatorWorkers, 0 = one per core)
+  -v, --verbose          more logging (-vv for debug)
+  -h, --help             this help
+      --version          print the version
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        sample: { type: 'string', short: 's' },
+        count: { type: 'string', short: 'c' },
+        interval: { type: 'string', short: 'i' },
+        backfill: { type: 'string', short: 'b' },
+        end: { type: 'string', short: 'e' },
+        output: { type: 'string' },
+        devnull: { type: 'boolean' },
+        modinput: { type: 'boolean' },
+        seed: { type: 'string' },
+        now: { type: 'string' },
+        workers: { type: 'string' },
+        verbose: { type: 'boolean', short: 'v', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
+    });
+  } catch (e) {
+    process.stderr.write(`eventgen: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values: o, positionals } = parsed;
+  if (o.version) {
+    process.stdout.write(`eventgen ${version()}\n`);
+    return 0;
+  }
+  const [command, target] = positionals;
+  if (o.help || !command) {
+    process.stdout.write(USAGE);
+    return o.help ? 0 : 2;
+  }
+  if (command === 'spec') {
+    const { builtinSpec } = await import('../conf/spec');
+    process.stdout.write(builtinSpec());
+    return 0;
+  }
+  if (!['generate', 'validate', 'list'].includes(command)) {
+    process.stderr.write(`eventgen: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+    return 2;
+  }
+  if (!target) {
+    process.stderr.write(`eventgen ${command}: give an eventgen.conf file or an app folder\n`);
+    return 2;
+  }
+  const verbosity = o.verbose?.length ?? 0;
+  const log = createSplunkLogger({ level: verbosity >= 2 ? 'debug' : verbosity === 1 ? 'info' : 'warn', logFile: false });
+
+  const overrides: Record<string, string> = {};
+  if (o.count !== undefined) overrides.count = o.count;
+  if (o.interval !== undefined) overrides.interval = o.interval;
+  if (o.backfill !== undefined) overrides.backfill = o.backfill;
+  if (o.end !== undefined) overrides.end = o.end;
+  if (o.devnull) overrides.outputMode = 'devnull';
+  if (o.modinput) overrides.outputMode = 'modinput';
+  if (o.output !== undefined) overrides.outputMode = o.output;
+
+  let loaded;
+  try {
+    loaded = loadStandaloneSource(target);
+  } catch (e) {
+    process.stderr.write(`ERROR ${(e as Error).message}\n`);
+    return 2;
+  }
+  const registry = builtinRegistry();
+  const pluginDiags = discoverStandalonePlugins(registry, loaded.source);
+  const resolved = resolveSamples([loaded.source], {
+    schema: registry.schema,
+    generatorNeedsFile: (name) => registry.get('generator', name)?.plugin.needsSampleFile ?? true,
+    overrides,
+    onlyStanza: o.sample,
+  });
+  const diagnostics = [...loaded.diagnostics, ...pluginDiags, ...resolved.diagnostics, ...registry.notices.map((message): Diagnostic => ({ severity: 'warning', message }))];
+  if (o.sample !== undefined && !loaded.source.conf.stanzas.has(o.sample)) {
+    diagnostics.push({ severity: 'error', file: loaded.source.confFile, message: `there is no stanza [${o.sample}]` });
+  }
+
+  if (command === 'validate') return validate(resolved, diagnostics, registry, log, verbosity);
+  printDiagnostics(diagnostics, verbosity);
+  if (command === 'list') return list(resolved);
+
+  let seed: number;
+  const seedText = o.seed ?? (resolved.engine.seed !== undefined ? String(resolved.engine.seed) : undefined);
+  if (seedText !== undefined) {
+    if (!/^\d+$/.test(seedText)) {
+      process.stderr.write(`ERROR --seed must be a whole number, not ${JSON.stringify(seedText)}\n`);
+      return 2;
+    }
+    seed = Number(seedText);
+  } else seed = randomSeed();
+
+  let clock: Clock = new RealClock();
+  if (o.now !== undefined) {
+    const r = parseRelativeTime(o.now);
+    if (!r.resolve) {
+      process.stderr.write(`ERROR --now ${JSON.stringify(o.now)}: ${r.error}\n`);
+      return 2;
+    }
+    clock = new SimulatedClock(r.resolve(Date.now(), LOCAL));
+  }
+  const workers = o.workers !== undefined ? Number(o.workers) : Number(resolved.engine.generatorWorkers ?? 0);
+  if (!Number.isInteger(workers) || workers < 0) {
+    process.stderr.write(`ERROR --workers must be a whole number, not ${JSON.stringify(o.workers)}\n`);
+    return 2;
+  }
+
+  const progress = new Progress(process.stderr.isTTY === true);
+  const executor = createExecutor({ registry, seed, log, workers, samples: resolved.samples });
+  const engine = new Engine({ samples: resolved.samples, registry, clock, seed, log, executor, onInterval: (_id, n) => progress.add(n) });
+  let signals = 0;
+  const onSignal = () => {
+    // First signal: stop the timers and flush. Second: the user insists; stop retrying outputs.
+    if (++signals === 1) engine.stop();
+    else closeDeadline = Date.now();
+  };
+  let closeDeadline = Infinity;
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const summary = await engine.run({ closeDeadline: () => closeDeadline });
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  progress.done();
+  report(summary, log, verbosity);
+  const configErrors = diagnostics.some((d) => d.severity === 'error');
+  return summary.failed || configErrors ? 1 : 0;
+}
+
+function printDiagnostics(diags: readonly Diagnostic[], verbosity: number): void {
+  for (const d of diags) {
+    if (d.severity === 'info' && verbosity === 0) continue;
+    process.stderr.write(formatDiagnostic(d) + '\n');
+  }
+}
+
+/** validate: configuration problems plus everything that setting up each sample reveals. */
+async function validate(resolved: ResolveResult, diags: Diagnostic[], registry: PluginRegistry, log: PluginLogger, verbosity: number): Promise<number> {
+  const all = [...diags, ...checkSamples(resolved.samples, registry, log)];
+  printDiagnostics(all, verbosity);
+  const errors = all.filter((d) => d.severity === 'error').length;
+  const warnings = all.filter((d) => d.severity === 'warning').length;
+  process.stdout.write(`${resolved.samples.length} sample(s) ready; ${errors} error(s), ${warnings} warning(s).\n`);
+  return errors ? 1 : 0;
+}
+
+export function checkSamples(samples: readonly SampleSpec[], registry: PluginRegistry, log: PluginLogger): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const s of samples) {
+    const where = { file: s.confFile, stanza: s.stanza };
+    for (const [kind, key] of [['generator', 'generator'], ['rater', 'rater'], ['output', 'outputMode']] as const) {
+      if (!registry.get(kind, String(s.settings[key]))) out.push({ severity: 'error', ...where, setting: key, value: String(s.settings[key]), message: registry.explainMissing(kind, String(s.settings[key])) });
+    }
+    const gen = registry.get('generator', String(s.settings.generator));
+    if (!gen) continue;
+    try {
+      gen.plugin.create(s, { log });
+    } catch (e) {
+      out.push({ severity: 'error', ...where, message: `${(e as Error).message}${s.file ? ` (sample ${s.file})` : ''}` });
+    }
+  }
+  return out;
+}
+
+function list(resolved: ResolveResult): number {
+  const rows = resolved.samples.map((s) => [s.id, s.file ?? '(no file)', String(s.settings.generator), String(s.settings.outputMode), String(s.settings.count), String(s.settings.interval), String(s.settings.end ?? '-')]);
+  const head = ['SAMPLE', 'FILE', 'GENERATOR', 'OUTPUT', 'COUNT', 'INTERVAL', 'END'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  for (const r of [head, ...rows]) process.stdout.write(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd() + '\n');
+  return resolved.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+}
+
+function report(summary: RunSummary, log: PluginLogger, verbosity: number): void {
+  for (const o of summary.outputs) {
+    const m = o.metrics;
+    const line = { output: o.key, events: m.events, bytes: m.bytes, retries: m.retries, errors: m.errors, undeliverable: m.undeliverable, lost: m.lost };
+    if (m.undeliverable || m.lost) log.error(line, `Output ${o.key}: ${m.events} events delivered, ${m.undeliverable} undeliverable, ${m.lost} lost.`);
+    else if (verbosity > 0) log.info(line, `Output ${o.key}: ${m.events} events delivered (${m.bytes} bytes, ${m.retries} retries).`);
+  }
+}
+
+/** One progress line on stderr, only for a terminal. */
+class Progress {
+  #events = 0;
+  #start = Date.now();
+  #timer?: NodeJS.Timeout;
+  constructor(readonly enabled: boolean) {
+    if (enabled) this.#timer = setInterval(() => this.#draw(), 1000).unref();
+  }
+  add(n: number): void {
+    this.#events += n;
+  }
+  #draw(): void {
+    const secs = (Date.now() - this.#start) / 1000;
+    process.stderr.write(`\r${this.#events.toLocaleString('en-US')} events, ${Math.round(this.#events / Math.max(secs, 0.001)).toLocaleString('en-US')} events/s, ${secs.toFixed(0)} s `);
+  }
+  done(): void {
+    if (!this.#timer) return;
+    clearInterval(this.#timer);
+    this.#draw();
+    process.stderr.write('\n');
+  }
+}
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: Error) => {
+      process.stderr.write(`FATAL ${e.stack ?? e.message}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

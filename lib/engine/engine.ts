@@ -1,0 +1,257 @@
+/**
+ * The engine: for each resolved sample a timer loop (the scheduler) asks its rater for a count,
+ * cuts it into jobs, has an executor run the generator on them and submits the results to the
+ * sample's output runner. Non-queueable generators (replay) drive their own timing.
+ * A sample that fails to set up or run stops alone; run() resolves when every sample is done
+ * and every output has flushed.
+ */
+import type { EventRecord, Generator, GeneratorPlugin, OutputPlugin, PluginLogger, Rater, SampleSpec } from '../plugins/api';
+import type { PluginRegistry } from '../plugins/registry';
+import { OutputFailedError, OutputRunner, type JobResult, type OutputMetrics } from '../output/runner';
+import { Random } from '../util/random';
+import type { Clock, ClockActor } from './clock';
+import { parseRelativeTime } from '../time/relative';
+import { parseTimeZone, type TimeZone } from '../time/tz';
+import { InProcessExecutor, type Executor } from './executor';
+import { parseEnd, type EndSpec } from './end';
+
+export interface EngineOptions {
+  readonly samples: readonly SampleSpec[];
+  readonly registry: PluginRegistry;
+  readonly clock: Clock;
+  readonly seed: number;
+  readonly log: PluginLogger;
+  /** Largest number of events in one generation job. */
+  readonly jobSize?: number;
+  readonly executor?: Executor;
+  /** Called after each interval of each sample, for metrics and progress. */
+  readonly onInterval?: (sampleId: string, events: number, at: number) => void;
+}
+
+export interface SampleOutcome {
+  readonly id: string;
+  readonly generated: number;
+  readonly intervals: number;
+  readonly error?: string;
+}
+
+export interface RunSummary {
+  readonly samples: SampleOutcome[];
+  readonly outputs: Array<{ key: string; metrics: OutputMetrics }>;
+  readonly failed: boolean;
+}
+
+interface Prepared {
+  jobError?: Error;
+  readonly sample: SampleSpec;
+  readonly genPlugin: GeneratorPlugin;
+  readonly generator: Generator;
+  readonly rater: Rater;
+  readonly runner: OutputRunner;
+  readonly outPlugin: OutputPlugin;
+  readonly tz: TimeZone;
+}
+
+export class SampleFailure extends Error {}
+
+export class Engine {
+  readonly #opts: EngineOptions;
+  readonly #runners = new Map<string, OutputRunner>();
+  readonly #abort = new AbortController();
+  readonly #executor: Executor;
+  #outcomes: SampleOutcome[] = [];
+
+  constructor(opts: EngineOptions) {
+    this.#opts = opts;
+    this.#executor = opts.executor ?? new InProcessExecutor(opts.registry, opts.seed, opts.log);
+  }
+
+  /** Stops the timers; run() then flushes what was generated and resolves. */
+  stop(): void {
+    this.#abort.abort();
+  }
+
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  runners(): ReadonlyMap<string, OutputRunner> {
+    return this.#runners;
+  }
+
+  async run(opts: { closeDeadline?: () => number } = {}): Promise<RunSummary> {
+    const prepared: Prepared[] = [];
+    for (const sample of this.#opts.samples) {
+      try {
+        prepared.push(await this.#prepare(sample));
+      } catch (e) {
+        this.#fail(sample.id, 0, 0, e as Error);
+      }
+    }
+    await this.#executor.start?.(prepared.map((p) => p.sample));
+    await Promise.all(prepared.map((p) => this.#runSample(p)));
+    // Jobs still running on workers must finish before the pool goes away.
+    for (const runner of this.#runners.values()) await runner.drain();
+    await this.#executor.close?.();
+    const outputs: RunSummary['outputs'] = [];
+    const deadline = opts.closeDeadline?.() ?? Infinity;
+    for (const [key, runner] of this.#runners) outputs.push({ key, metrics: await runner.close(deadline) });
+    const failed = this.#outcomes.some((o) => o.error) || outputs.some((o) => o.metrics.undeliverable > 0 || o.metrics.lost > 0);
+    return { samples: this.#outcomes, outputs, failed };
+  }
+
+  async #prepare(sample: SampleSpec): Promise<Prepared> {
+    const { registry, log } = this.#opts;
+    const s = sample.settings;
+    const gen = registry.get('generator', String(s.generator));
+    if (!gen) throw new SampleFailure(`generator: ${registry.explainMissing('generator', String(s.generator))}`);
+    const rat = registry.get('rater', String(s.rater));
+    if (!rat) throw new SampleFailure(`rater: ${registry.explainMissing('rater', String(s.rater))}`);
+    const out = registry.get('output', String(s.outputMode));
+    if (!out) throw new SampleFailure(`outputMode: ${registry.explainMissing('output', String(s.outputMode))}`);
+    const tz = parseTimeZone(String(s.timezone ?? 'local'));
+    if (!tz) throw new SampleFailure(`timezone = ${JSON.stringify(s.timezone)} is not a time zone`);
+    const ctx = { log: childLog(log, sample) };
+    const generator = await this.#executor.prepare(sample, gen.plugin, ctx);
+    const rater = rat.plugin.create(sample, ctx);
+    const key = `${out.plugin.name}:${out.plugin.instanceKey?.(sample) ?? out.plugin.name}`;
+    let runner = this.#runners.get(key);
+    if (!runner) {
+      const output = out.plugin.create(sample, { log: ctx.log, sample });
+      const batchSize = Number(s.maxQueueLength) > 0 ? Number(s.maxQueueLength) : out.plugin.batchSize;
+      runner = new OutputRunner(key, out.plugin, output, { batchSize, log: this.#opts.log });
+      this.#runners.set(key, runner);
+    }
+    return { sample, genPlugin: gen.plugin, generator, rater, runner, outPlugin: out.plugin, tz };
+  }
+
+  #fail(id: string, generated: number, intervals: number, e: Error): void {
+    const msg = e instanceof Error ? e.message : String(e);
+    this.#opts.log.error({ sample: id, err: msg }, `Sample ${id} stopped: ${msg}`);
+    this.#outcomes.push({ id, generated, intervals, error: msg });
+  }
+
+  async #runSample(p: Prepared): Promise<void> {
+    const actor = this.#opts.clock.actor(p.sample.id);
+    const state = { generated: 0, intervals: 0 };
+    try {
+      if (p.genPlugin.queueable) await this.#runQueueable(p, actor, state);
+      else await this.#runOwnTimer(p, actor, state);
+      this.#outcomes.push({ id: p.sample.id, generated: state.generated, intervals: state.intervals });
+    } catch (e) {
+      this.#fail(p.sample.id, state.generated, state.intervals, e as Error);
+    } finally {
+      actor.done();
+    }
+  }
+
+  async #runQueueable(p: Prepared, actor: ClockActor, state: { generated: number; intervals: number }): Promise<void> {
+    const { clock } = this.#opts;
+    const s = p.sample.settings;
+    const signal = this.#abort.signal;
+    const intervalMs = Number(s.interval) * 1000;
+    const end = parseEnd(s.end, clock.now(), p.tz);
+    if (end.intervals === 0) return;
+    const rateRandom = new Random([this.#opts.seed, p.sample.id, 'rater']);
+    let eventOffset = 0;
+    let seq = 0;
+    let tick = clock.now() + Number(s.delay) * 1000;
+    if (s.delay) await actor.sleepUntil(tick, signal);
+
+    const plan = async (at: number, windowEnd?: number) => {
+      const base = Number(s.count) < 0 ? (p.generator.sampleSize ?? -1) : Number(s.count);
+      const count = base < 0 ? base : p.rater.rate(base, at, rateRandom);
+      if (count < 1 && count !== -1) return;
+      let earliest = resolveTime(String(s.earliest), at, p.tz);
+      let latest = resolveTime(String(s.latest), at, p.tz);
+      if (windowEnd !== undefined) latest = Math.min(latest, windowEnd);
+      if (earliest > latest) earliest = latest;
+      const total = count < 0 ? (p.generator.sampleSize ?? 0) : count;
+      const jobSize = Math.max(1, this.#opts.jobSize ?? 10000);
+      for (let off = 0; off < total || (total === 0 && off === 0 && count === -1); off += jobSize) {
+        const n = Math.min(jobSize, total - off);
+        if (n <= 0) break;
+        const job = { sampleId: p.sample.id, seq: seq++, count: n, earliest, latest, now: at, eventOffset: eventOffset + off, intervalOffset: off, intervalCount: total };
+        const result = this.#executor.run(p.sample, job, p.outPlugin, p.runner);
+        await this.#submit(p, result);
+      }
+      eventOffset += total;
+      state.generated += total;
+      this.#opts.onInterval?.(p.sample.id, total, at);
+    };
+
+    // Backfill: the intervals from the backfill start up to now, at once, each with the window
+    // and rate it would have had; never timestamps in the future.
+    if (s.backfill !== undefined && !signal.aborted) {
+      const from = resolveTime(String(s.backfill), tick, p.tz);
+      const step = intervalMs > 0 ? intervalMs : 60000;
+      for (let t = from; t < tick && !signal.aborted; t += step) {
+        await plan(t, Math.min(t + step, tick));
+      }
+      state.intervals++;
+    }
+
+    while (!signal.aborted) {
+      if (end.intervals !== undefined && state.intervals >= end.intervals) break;
+      if (end.at !== undefined && tick >= end.at) break;
+      await plan(tick);
+      state.intervals++;
+      // interval = 0 means "do not repeat" unless `end` asks for more runs (then back to back).
+      if (intervalMs === 0 && end.intervals === undefined) break;
+      tick += intervalMs;
+      if (end.intervals !== undefined && state.intervals >= end.intervals) break;
+      if (end.at !== undefined && tick >= end.at) break;
+      if (intervalMs > 0) await actor.sleepUntil(tick, signal);
+      if (!clock.simulated && clock.now() - tick > Math.max(intervalMs, 1000)) {
+        this.#opts.log.warn({ sample: p.sample.id, lagMs: clock.now() - tick }, 'Generation is behind schedule: the output cannot keep up with the requested rate.');
+      }
+    }
+  }
+
+  async #runOwnTimer(p: Prepared, actor: ClockActor, state: { generated: number; intervals: number }): Promise<void> {
+    if (!p.generator.run) throw new SampleFailure(`generator ${p.genPlugin.name} is not queueable but has no run()`);
+    const { clock } = this.#opts;
+    const signal = this.#abort.signal;
+    await p.generator.run({
+      random: new Random([this.#opts.seed, p.sample.id, 'run']),
+      log: childLog(this.#opts.log, p.sample),
+      now: () => clock.now(),
+      sleep: (ms) => actor.sleepUntil(clock.now() + ms, signal),
+      emit: async (events: EventRecord[]) => {
+        if (!events.length) return;
+        state.generated += events.length;
+        await this.#submit(p, { count: events.length, events });
+        this.#opts.onInterval?.(p.sample.id, events.length, clock.now());
+      },
+      signal,
+    });
+  }
+
+  async #submit(p: Prepared, result: Promise<JobResult> | JobResult): Promise<void> {
+    try {
+      await p.runner.submit(result, p.sample.id, (count, err) => {
+        this.#opts.log.error({ sample: p.sample.id, events: count, err: err.message }, `A generation job of ${p.sample.id} failed; its ${count} events are lost.`);
+        // A generator that throws stops its own sample only.
+        p.jobError ??= err;
+      });
+      if (p.jobError) throw new SampleFailure(p.jobError.message);
+    } catch (e) {
+      if (e instanceof OutputFailedError) throw new SampleFailure(e.message);
+      throw e;
+    }
+  }
+}
+
+export function resolveTime(spec: string, now: number, tz: TimeZone): number {
+  const r = parseRelativeTime(spec);
+  if (!r.resolve) throw new SampleFailure(r.error ?? `cannot read time ${JSON.stringify(spec)}`);
+  return r.resolve(now, tz);
+}
+
+function childLog(log: PluginLogger, sample: SampleSpec): PluginLogger {
+  const bind = (fn: (o: object | string, m?: string) => void) => (o: object | string, m?: string) =>
+    typeof o === 'string' ? fn({ sample: sample.id }, o) : fn({ sample: sample.id, ...o }, m);
+  return { debug: bind(log.debug.bind(log)), info: bind(log.info.bind(log)), warn: bind(log.warn.bind(log)), error: bind(log.error.bind(log)) };
+}
+
+export type { EndSpec };

@@ -1,0 +1,18 @@
+/** The plugins that ship with eventgen, registered through the same checks as any other. */
+import type { Plugin } from './api';
+import { PluginRegistry } from './registry';
+import defaultGenerator from './generator/default';
+import configRater from './rater/config';
+import stdoutOutput from './output/stdout';
+import devnullOutput from './output/devnull';
+import fileOutput from './output/file';
+import spoolOutput from './output/spool';
+import modinputOutput from './output/modinput';
+
+export const BUILTIN_PLUGINS: readonly Plugin[] = [defaultGenerator, configRater, stdoutOutput, devnullOutput, fileOutput, spoolOutput, modinputOutput];
+
+export function builtinRegistry(): PluginRegistry {
+  const reg = new PluginRegistry();
+  for (const p of BUILTIN_PLUGINS) reg.register(p, { app: 'builtin' });
+  return reg;
+}

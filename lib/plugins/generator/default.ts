@@ -1,0 +1,180 @@
+/**
+ * The `default` generator (sample mode): picks `count` events from the sample — in order,
+ * wrapping round, or at random with `randomizeEvents` — and fills their token slots. The
+ * sample is loaded and compiled once per thread in create(); generate() only renders.
+ */
+import type { EventRecord, Generator, GeneratorPlugin, GenerationJob, GeneratorContext, SampleSpec } from '../api';
+import { PLUGIN_API_VERSION } from '../api';
+import { loadSample, type SampleEvent } from '../../samples/load';
+import { compileReplacer, nextSerial, TokenError, type EventContext } from '../../tokens/replacers';
+import { compileTemplate, compileTokenRegex, render, type CompiledToken, type Template } from '../../tokens/template';
+import { parseTimeZone, type TimeZone } from '../../time/tz';
+import { formatterUsesSubsecond } from '../../time/strftime';
+import { compilePythonRegex, RegexError } from '../../tokens/pyregex';
+import { resolveDataFile } from '../../util/paths';
+import { readFileSync } from 'node:fs';
+
+export class SampleSetupError extends Error {}
+
+/** Everything about a sample that is computed once: templates, tokens, metadata. */
+export interface CompiledSample {
+  readonly events: readonly SampleEvent[];
+  readonly templates: readonly Template[];
+  readonly tokens: readonly CompiledToken[];
+  readonly tz: TimeZone;
+  readonly subsecond: boolean;
+  readonly meta: (e: SampleEvent, random: GeneratorContext['random']) => Omit<EventRecord, 'raw' | 'time'>;
+}
+
+export function compileTokens(sample: SampleSpec): CompiledToken[] {
+  return sample.tokens.map((spec) => {
+    let regex: RegExp;
+    try {
+      regex = compileTokenRegex(spec.token);
+    } catch (e) {
+      throw new SampleSetupError(`token.${spec.n}.token = ${JSON.stringify(spec.token)} is not a valid regular expression: ${(e as RegexError).message}`);
+    }
+    try {
+      return { spec, regex, replace: compileReplacer(spec, sample) };
+    } catch (e) {
+      if (e instanceof TokenError) throw new SampleSetupError(`token.${spec.n}.replacement = ${JSON.stringify(spec.replacement)}: ${e.message}`);
+      throw e;
+    }
+  });
+}
+
+export function compileSample(sample: SampleSpec, events?: readonly SampleEvent[]): CompiledSample {
+  const s = sample.settings;
+  const evs =
+    events ??
+    (sample.file
+      ? loadSample(sample.file, { sampletype: String(s.sampletype), breaker: String(s.breaker), bundlelines: s.bundlelines === true })
+      : []);
+  const tokens = compileTokens(sample);
+  const tz = parseTimeZone(String(s.timezone ?? 'local'));
+  if (!tz) throw new SampleSetupError(`timezone = ${JSON.stringify(s.timezone)} is not a time zone`);
+  const subsecond = tokens.some((t) => (t.spec.replacementType === 'timestamp' || t.spec.replacementType === 'replaytimestamp') && formatterUsesSubsecond(t.spec.replacement));
+  return { events: evs, templates: evs.map((e) => compileTemplate(e.raw, tokens)), tokens, tz, subsecond, meta: metadataFor(sample) };
+}
+
+/** Index, host, source and sourcetype of an event: CSV row values win over the stanza's. */
+function metadataFor(sample: SampleSpec): CompiledSample['meta'] {
+  const s = sample.settings;
+  const index = String(s.index);
+  const host = String(s.host);
+  const source = String(s.source);
+  const sourcetype = String(s.sourcetype);
+  const indexes = extendIndexes(s.extendIndexes as string | undefined);
+  const hostSwap = hostReplacer(sample);
+  return (e, random) => ({
+    index: indexes ? random.pick(indexes) : (e.index ?? index),
+    host: hostSwap ? hostSwap(e.host ?? host, random) : (e.host ?? host),
+    source: e.source ?? source,
+    sourcetype: e.sourcetype ?? sourcetype,
+  });
+}
+
+/** `prefix:N, idx2` → prefix0 … prefix(N-1), idx2. */
+export function extendIndexes(v: string | undefined): string[] | undefined {
+  if (!v || !v.trim()) return undefined;
+  const out: string[] = [];
+  for (const part of v.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^(.*):(\d+)$/.exec(part);
+    if (m) for (let i = 0; i < Number(m[2]); i++) out.push(`${m[1]}${i}`);
+    else out.push(part);
+  }
+  return out.length ? out : undefined;
+}
+
+/** host.token / host.replacement: a file token applied to the host field. */
+function hostReplacer(sample: SampleSpec): ((host: string, random: GeneratorContext['random']) => string) | undefined {
+  if (!sample.hostToken) return undefined;
+  let inner: RegExp;
+  try {
+    inner = compilePythonRegex(sample.hostToken.token, 'g');
+  } catch (e) {
+    throw new SampleSetupError(`host.token = ${JSON.stringify(sample.hostToken.token)} is not a valid regular expression: ${(e as Error).message}`);
+  }
+  let spec = sample.hostToken.replacement.trim();
+  let col = 0;
+  const m = /^(.*):(\d+)$/.exec(spec);
+  if (m) [spec, col] = [m[1], Number(m[2])];
+  const { path, tried } = resolveDataFile(spec, [sample.confDir, sample.sampleDir]);
+  let lines: string[];
+  try {
+    lines = readFileSync(path, 'utf8').split(/\r\n|\n|\r/).map((l) => l.trim()).filter(Boolean);
+  } catch {
+    throw new SampleSetupError(`host.replacement file ${JSON.stringify(spec)} not found (looked at ${tried.join(', ')})`);
+  }
+  if (!lines.length) throw new SampleSetupError(`host.replacement file ${path} is empty`);
+  const values = col ? lines.map((l) => l.split(',')[col - 1] ?? '') : lines;
+  const cache = new Map<string, boolean>();
+  return (host, random) => {
+    let hit = cache.get(host);
+    if (hit === undefined) {
+      inner.lastIndex = 0;
+      hit = inner.test(host);
+      cache.set(host, hit);
+    }
+    if (!hit) return host;
+    const v = random.pick(values);
+    inner.lastIndex = 0;
+    return host.replace(inner, () => v);
+  };
+}
+
+/** Chooses each event's timestamp within the job's window. */
+export function pivotFor(job: GenerationJob, i: number, subsecond: boolean, sequential: boolean, random: GeneratorContext['random']): number {
+  const span = job.latest - job.earliest;
+  if (span <= 0) return subsecond ? job.latest : Math.floor(job.latest / 1000) * 1000;
+  let t: number;
+  if (sequential) t = job.earliest + (span * (job.intervalOffset + i)) / Math.max(1, job.intervalCount);
+  else t = job.earliest + random.next() * span;
+  return subsecond ? Math.floor(t) : Math.floor(t / 1000) * 1000;
+}
+
+class SampleGenerator implements Generator {
+  readonly sampleSize: number;
+  readonly #c: CompiledSample;
+  readonly #randomize: boolean;
+  readonly #sequential: boolean;
+  readonly #values: string[];
+
+  constructor(sample: SampleSpec) {
+    this.#c = compileSample(sample);
+    this.sampleSize = this.#c.events.length;
+    this.#randomize = sample.settings.randomizeEvents === true;
+    this.#sequential = sample.settings.sequentialTimestamp === true;
+    this.#values = new Array<string>(this.#c.tokens.length).fill('');
+  }
+
+  generate(job: GenerationJob, ctx: GeneratorContext): EventRecord[] {
+    const c = this.#c;
+    const n = c.templates.length;
+    if (n === 0) return [];
+    const count = job.count < 0 ? n : job.count;
+    const out = new Array<EventRecord>(count);
+    const ectx: EventContext = { pivotMs: 0, latestMs: job.latest, eventIndex: 0, serial: 0, random: ctx.random, tz: c.tz };
+    for (let i = 0; i < count; i++) {
+      const k = this.#randomize ? ctx.random.int(0, n - 1) : (job.intervalOffset + i) % n;
+      ectx.pivotMs = pivotFor(job, i, c.subsecond, this.#sequential, ctx.random);
+      ectx.eventIndex = job.eventOffset + i;
+      ectx.serial = nextSerial();
+      const e = c.events[k];
+      const meta = c.meta(e, ctx.random);
+      out[i] = { raw: render(c.templates[k], c.tokens, ectx, this.#values), time: ectx.pivotMs / 1000, index: meta.index, host: meta.host, source: meta.source, sourcetype: meta.sourcetype };
+    }
+    return out;
+  }
+}
+
+const plugin: GeneratorPlugin = {
+  kind: 'generator',
+  name: 'default',
+  apiVersion: PLUGIN_API_VERSION,
+  description: 'Sample mode: events from the sample file with their tokens replaced.',
+  queueable: true,
+  needsSampleFile: true,
+  create: (sample) => new SampleGenerator(sample),
+};
+export default plugin;
