@@ -185,11 +185,14 @@ function printDiagnostics(diags: readonly Diagnostic[], verbosity: number): void
 
 /** validate: configuration problems plus everything that setting up each sample reveals. */
 async function validate(resolved: ResolveResult, diags: Diagnostic[], registry: PluginRegistry, log: PluginLogger, verbosity: number): Promise<number> {
-  const all = [...diags, ...checkSamples(resolved.samples, registry, log)];
+  const setup = checkSamples(resolved.samples, registry, log);
+  const all = [...diags, ...setup];
   printDiagnostics(all, verbosity);
   const errors = all.filter((d) => d.severity === 'error').length;
   const warnings = all.filter((d) => d.severity === 'warning').length;
-  process.stdout.write(`${resolved.samples.length} sample(s) ready; ${errors} error(s), ${warnings} warning(s).\n`);
+  const broken = new Set(setup.filter((d) => d.severity === 'error').map((d) => d.stanza));
+  const ready = resolved.samples.filter((s) => !broken.has(s.stanza)).length;
+  process.stdout.write(`${ready} sample(s) ready; ${errors} error(s), ${warnings} warning(s).\n`);
   return errors ? 1 : 0;
 }
 

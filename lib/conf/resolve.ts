@@ -200,7 +200,9 @@ function buildSample(
   const tokens = [...winner.tokens];
   for (const other of cands.slice(1)) {
     for (const [k, v] of other.settings) if (!winner.explicit.has(k) && !merged.has(k) && !TOKEN_SETTING.test(k)) merged.set(k, v);
-    tokens.push(...other.tokens);
+    // A regex stanza that matches the winner's name has already lent it its tokens.
+    const lent = new Set(winner.tokens.map((t) => t.stanza));
+    tokens.push(...other.tokens.filter((t) => !lent.has(t.stanza) || t.stanza === winner.stanza.name));
   }
   const stanza = winner.stanza.name;
   let failed = winner.failed;

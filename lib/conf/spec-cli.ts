@@ -1,8 +1,13 @@
-/** `npm run spec`: rewrites README/eventgen.conf.spec from the schema. */
+/** `npm run spec`: rewrites README/eventgen.conf.spec and default/eventgen.conf from the schema. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { builtinSpec } from './spec';
+import { builtinGlobalDefaults, builtinSpec } from './spec';
 
-const target = join(__dirname, '..', '..', '..', 'README', 'eventgen.conf.spec');
-writeFileSync(target, builtinSpec());
-process.stdout.write(`wrote ${target}\n`);
+const repo = join(__dirname, '..', '..', '..');
+for (const [file, text] of [
+  [join(repo, 'README', 'eventgen.conf.spec'), builtinSpec()],
+  [join(repo, 'default', 'eventgen.conf'), builtinGlobalDefaults()],
+]) {
+  writeFileSync(file, text);
+  process.stdout.write(`wrote ${file}\n`);
+}

@@ -78,6 +78,26 @@ function placeholder(d: SettingDef): string {
   }
 }
 
+/** default/eventgen.conf: the [global] defaults, written from the same schema. */
+export function renderGlobalDefaults(defs: readonly SettingDef[]): string {
+  const lines = [
+    '# Generated from the settings schema by `npm run spec`; do not edit. Put your changes in',
+    '# local/eventgen.conf (or in your own app\'s eventgen.conf): [global] there overrides these.',
+    '#',
+    '# Use [global] for defaults, not [default]: splunkd merges [default] into every stanza of every app.',
+    '[global]',
+  ];
+  for (const d of defs) {
+    if (d.default === undefined || d.noEffect) continue;
+    lines.push(`${d.name} = ${typeof d.default === 'string' ? d.default : JSON.stringify(d.default)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function builtinGlobalDefaults(): string {
+  return renderGlobalDefaults(builtinRegistry().schema.all());
+}
+
 /** The spec text for eventgen as shipped: core settings plus every built-in plugin's. */
 export function builtinSpec(): string {
   return renderSpec(builtinRegistry().schema.all());

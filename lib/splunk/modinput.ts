@@ -707,9 +707,10 @@ export function encodeEventsXml(events: readonly ModinputEvent[], stanza?: strin
     }
     if (typeof e.data !== 'string') throw new ModinputError(`event ${i} of the batch has no string data`);
     out += open + '<time>' + formatEventTime(e.time) + '</time>';
+    // Child order as the original wrote it (splunkd accepts any order; its tests pinned this one).
+    if (e.index !== undefined) out += '<index>' + escapeXmlText(e.index) + '</index>';
     if (e.source !== undefined) out += '<source>' + escapeXmlText(e.source) + '</source>';
     if (e.sourcetype !== undefined) out += '<sourcetype>' + escapeXmlText(e.sourcetype) + '</sourcetype>';
-    if (e.index !== undefined) out += '<index>' + escapeXmlText(e.index) + '</index>';
     if (e.host !== undefined) out += '<host>' + escapeXmlText(e.host) + '</host>';
     out += '<data>' + escapeXmlText(e.data) + '</data></event>\n';
   }

@@ -131,7 +131,6 @@ test('HEC killed mid-run and restarted, with acks: every event is indexed exactl
   const tokens = [{ token: DEFAULT_TOKEN, useAck: true }];
   const first = await standIn({ tokens, ackDelayMs: 30 });
   const port = first.port;
-  const log = recordingLog();
   const out = output(
     {
       httpeventServers: { servers: [first.server()] },
@@ -141,13 +140,14 @@ test('HEC killed mid-run and restarted, with acks: every event is indexed exactl
       httpeventTimeout: 2,
       httpeventMaxPayloadSize: 1500,
     },
-    log,
   );
   const batches = Array.from({ length: 40 }, (_, b) => batchOf(makeEvents(25, `k${b}`)));
   const running = drive(out, batches);
-  await waitUntil(() => first.indexed.length >= 250, 10000, 'a quarter of the events');
+  // Kill while some events are received but not yet acknowledged: those are lost with the server.
+  await waitUntil(() => first.indexed.length >= 250 && first.held > 0, 10000, 'a quarter of the events, and some held');
+  const lostInKill = first.held;
   await first.kill();
-  const heldWhenKilled = first.indexed.length;
+  const indexedBeforeKill = first.indexed.length;
   await sleep(300);
   const second = await standIn({ tokens, ackDelayMs: 30, port });
   await running;
@@ -155,9 +155,9 @@ test('HEC killed mid-run and restarted, with acks: every event is indexed exactl
   const counts = countById([...first.indexed, ...second.indexed]);
   expect(counts.size).toBe(1000);
   expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);
-  expect(first.indexed.length).toBe(heldWhenKilled);
-  expect(second.indexed.length).toBeGreaterThan(0);
-  expect(log.text('warn')).toContain('abandoning ack channel');
+  expect(lostInKill).toBeGreaterThan(0);
+  expect(first.indexed.length).toBe(indexedBeforeKill);
+  expect(second.indexed.length).toBeGreaterThanOrEqual(1000 - indexedBeforeKill);
 });
 
 test('HEC killed mid-run and restarted, without acks: every event arrives at least once', async () => {

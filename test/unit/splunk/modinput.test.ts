@@ -261,7 +261,7 @@ describe('readDefinitionBytes', () => {
 describe('encodeEventsXml', () => {
   test('one event, exact bytes; no unbroken/done so multi-line events stay whole', () => {
     expect(encodeEventsXml([{ time: 1700000000.123, data: 'a\nb', index: 'main', host: 'h', source: 's', sourcetype: 'st' }], 'eventgen://x'))
-      .toBe('<event stanza="eventgen://x"><time>1700000000.123</time><source>s</source><sourcetype>st</sourcetype><index>main</index><host>h</host><data>a\nb</data></event>\n');
+      .toBe('<event stanza="eventgen://x"><time>1700000000.123</time><index>main</index><source>s</source><sourcetype>st</sourcetype><host>h</host><data>a\nb</data></event>\n');
     expect(encodeEventsXml([{ time: 1, data: 'x' }])).toBe('<event><time>1</time><data>x</data></event>\n');
     expect(encodeEventsXml([])).toBe('');
   });
