@@ -1,12 +1,15 @@
 /**
  * Executors run generation jobs. The in-process executor runs them on the main thread; the
  * worker-pool executor (executor-pool.ts) runs queueable generators on piscina threads. Both
- * return the same JobResult: events, or their encoding for the output cut into output batches.
+ * go through runGeneratorJob(), so a job gives the same bytes wherever it runs: its random
+ * stream is seeded from (run seed, sample, job number), never from the thread.
  */
 import type { EventRecord, GenerationJob, Generator, GeneratorPlugin, OutputPlugin, PluginLogger, SampleSpec } from '../plugins/api';
 import type { PluginRegistry } from '../plugins/registry';
 import type { JobResult, OutputRunner } from '../output/runner';
 import { Random } from '../util/random';
+import { encodeLines } from '../plugins/output/stdout';
+import { isLineRenderer, RENDER_LINES } from '../plugins/generator/default';
 
 export interface Executor {
   /** Creates the sample's generator (validating it) and returns the main-thread instance. */
@@ -16,9 +19,26 @@ export interface Executor {
   close?(): Promise<void>;
 }
 
+/** A job that produced no events; `count` is how many were planned (reported as lost). */
 export class JobError extends Error {
-  constructor(message: string, readonly count: number) {
+  constructor(
+    message: string,
+    readonly count: number,
+  ) {
     super(message);
+    this.name = 'JobError';
+  }
+}
+
+/** Words for anything thrown: plugins may throw strings, objects or nothing at all. */
+export function errorText(e: unknown): string {
+  if (e instanceof Error) return e.message || e.name;
+  if (e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string') return (e as { message: string }).message;
+  if (typeof e === 'string') return e;
+  try {
+    return `${typeof e} ${JSON.stringify(e)}`;
+  } catch {
+    return String(e);
   }
 }
 
@@ -27,8 +47,9 @@ export function encodeForOutput(events: readonly EventRecord[], output: OutputPl
   if (!output.encode) return { count: events.length, events };
   const encoded: string[] = [];
   const counts: number[] = [];
-  for (let i = 0; i < events.length; i += batchSize) {
-    const slice = events.slice(i, i + batchSize);
+  const size = Math.max(1, batchSize);
+  for (let i = 0; i < events.length; i += size) {
+    const slice = events.slice(i, i + size);
     encoded.push(output.encode(slice, settings));
     counts.push(slice.length);
   }
@@ -40,30 +61,65 @@ export function batchSizeFor(sample: SampleSpec, output: OutputPlugin): number {
   return q > 0 ? q : output.batchSize;
 }
 
+/** The random stream of one job: the same whatever thread runs it. */
+export function jobRandom(seed: number, sampleId: string, seq: number): Random {
+  return new Random([seed, sampleId, seq]);
+}
+
+/**
+ * Runs one job of a queueable generator and encodes the result for the output. Line outputs
+ * (stdout, file, devnull: encode === encodeLines) take the built-in generator's fast path,
+ * which writes the lines directly; every other combination builds events and encodes them.
+ * Throws JobError (with the planned count) when the generator fails.
+ */
+export async function runGeneratorJob(g: Generator, sample: SampleSpec, job: GenerationJob, output: OutputPlugin, batchSize: number, seed: number, log: PluginLogger): Promise<JobResult> {
+  const name = String(sample.settings.generator);
+  if (typeof g.generate !== 'function') throw new JobError(`generator ${name} has no generate() (a queueable generator needs one)`, job.count);
+  const ctx = { random: jobRandom(seed, sample.id, job.seq), log };
+  try {
+    if (output.encode === encodeLines && isLineRenderer(g)) {
+      const r = g[RENDER_LINES](job, ctx, batchSize);
+      let count = 0;
+      for (const c of r.counts) count += c;
+      return { count, encoded: r.encoded, counts: r.counts };
+    }
+    const events = await g.generate(job, ctx);
+    if (!Array.isArray(events)) throw new Error(`generate() must return an array of events, not ${events === null ? 'null' : typeof events}`);
+    return encodeForOutput(events, output, batchSize, sample.settings);
+  } catch (e) {
+    throw new JobError(`generator ${name} failed: ${errorText(e)}`, job.count);
+  }
+}
+
 export class InProcessExecutor implements Executor {
   readonly #generators = new Map<string, Generator>();
 
-  constructor(readonly registry: PluginRegistry, readonly seed: number, readonly log: PluginLogger) {}
+  constructor(
+    readonly registry: PluginRegistry,
+    readonly seed: number,
+    readonly log: PluginLogger,
+  ) {}
 
   async prepare(sample: SampleSpec, plugin: GeneratorPlugin, ctx: { log: PluginLogger }): Promise<Generator> {
     const g = plugin.create(sample, ctx);
+    if (!g || typeof g !== 'object') throw new Error(`generator ${plugin.name}: create() must return an object with generate() or run(), not ${g === null ? 'null' : typeof g}`);
     this.#generators.set(sample.id, g);
     return g;
   }
 
   async run(sample: SampleSpec, job: GenerationJob, output: OutputPlugin): Promise<JobResult> {
     const g = this.#generators.get(sample.id);
-    if (!g?.generate) throw new JobError(`sample ${sample.id} has no queueable generator`, job.count);
-    let events: EventRecord[];
-    try {
-      events = await g.generate(job, { random: new Random([this.seed, sample.id, job.seq]), log: this.log });
-    } catch (e) {
-      throw new JobError(`generator ${String(sample.settings.generator)} failed: ${(e as Error).message}`, job.count);
-    }
-    return encodeForOutput(events, output, batchSizeFor(sample, output), sample.settings);
+    if (!g) throw new JobError(`sample ${sample.id} has no generator`, job.count);
+    return runGeneratorJob(g, sample, job, output, batchSizeFor(sample, output), this.seed, this.log);
   }
 
   async close(): Promise<void> {
-    for (const g of this.#generators.values()) await g.close?.();
+    for (const g of this.#generators.values()) {
+      try {
+        await g.close?.();
+      } catch (e) {
+        this.log.warn({ err: errorText(e) }, 'A generator failed to close.');
+      }
+    }
   }
 }

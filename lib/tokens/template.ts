@@ -30,6 +30,12 @@ export interface Template {
   readonly used: Int32Array;
   /** Set when the event needs run-time regex replacement (overlapping tokens). */
   readonly dynamic?: string;
+  /**
+   * The same pieces with the line framing of line outputs (`raw.trimEnd() + '\n'`) folded into
+   * the last one, so a line is rendered without a second pass. Only set when trimming can never
+   * change the event: its last piece is text that does not end in whitespace.
+   */
+  readonly linePieces?: readonly string[];
 }
 
 export function compileTokenRegex(token: string): RegExp {
@@ -84,7 +90,8 @@ export function compileTemplate(raw: string, tokens: readonly CompiledToken[]): 
     }
   }
   pieces.push(lit);
-  return { pieces, slots: Int32Array.from(slots), used: Int32Array.from(new Set(slots)) };
+  const linePieces = lit !== '' && !/\s$/.test(lit) ? [...pieces.slice(0, -1), lit + '\n'] : undefined;
+  return { pieces, slots: Int32Array.from(slots), used: Int32Array.from(new Set(slots)), linePieces };
 }
 
 // A private-use character already present in the sample text is data, not a slot.
@@ -100,6 +107,21 @@ export function render(tpl: Template, tokens: readonly CompiledToken[], ctx: Eve
   const used = tpl.used;
   for (let i = 0; i < used.length; i++) values[used[i]] = tokens[used[i]].replace(ctx);
   const pieces = tpl.pieces;
+  const slots = tpl.slots;
+  let out = pieces[0];
+  for (let i = 0; i < slots.length; i++) out += values[slots[i]] + pieces[i + 1];
+  return out;
+}
+
+/**
+ * Fills a template as one output line: exactly `render(…).trimEnd() + '\n'`, without the
+ * trim when the template proves it unnecessary (the hot path of stdout, file and devnull).
+ */
+export function renderLine(tpl: Template, tokens: readonly CompiledToken[], ctx: EventContext, values: string[]): string {
+  const pieces = tpl.linePieces;
+  if (pieces === undefined) return render(tpl, tokens, ctx, values).trimEnd() + '\n';
+  const used = tpl.used;
+  for (let i = 0; i < used.length; i++) values[used[i]] = tokens[used[i]].replace(ctx);
   const slots = tpl.slots;
   let out = pieces[0];
   for (let i = 0; i < slots.length; i++) out += values[slots[i]] + pieces[i + 1];

@@ -7,7 +7,7 @@ import type { EventRecord, Generator, GeneratorPlugin, GenerationJob, GeneratorC
 import { PLUGIN_API_VERSION } from '../api';
 import { loadSample, type SampleEvent } from '../../samples/load';
 import { compileReplacer, nextSerial, TokenError, type EventContext } from '../../tokens/replacers';
-import { compileTemplate, compileTokenRegex, render, type CompiledToken, type Template } from '../../tokens/template';
+import { compileTemplate, compileTokenRegex, render, renderLine, type CompiledToken, type Template } from '../../tokens/template';
 import { parseTimeZone, type TimeZone } from '../../time/tz';
 import { formatterUsesSubsecond } from '../../time/strftime';
 import { compilePythonRegex, RegexError } from '../../tokens/pyregex';
@@ -24,6 +24,8 @@ export interface CompiledSample {
   readonly tz: TimeZone;
   readonly subsecond: boolean;
   readonly meta: (e: SampleEvent, random: GeneratorContext['random']) => Omit<EventRecord, 'raw' | 'time'>;
+  /** meta() draws random numbers (extendIndexes, host.token): it must run even when unused. */
+  readonly metaIsRandom: boolean;
 }
 
 export function compileTokens(sample: SampleSpec): CompiledToken[] {
@@ -54,7 +56,8 @@ export function compileSample(sample: SampleSpec, events?: readonly SampleEvent[
   const tz = parseTimeZone(String(s.timezone ?? 'local'));
   if (!tz) throw new SampleSetupError(`timezone = ${JSON.stringify(s.timezone)} is not a time zone`);
   const subsecond = tokens.some((t) => (t.spec.replacementType === 'timestamp' || t.spec.replacementType === 'replaytimestamp') && formatterUsesSubsecond(t.spec.replacement));
-  return { events: evs, templates: evs.map((e) => compileTemplate(e.raw, tokens)), tokens, tz, subsecond, meta: metadataFor(sample) };
+  const metaIsRandom = extendIndexes(s.extendIndexes as string | undefined) !== undefined || sample.hostToken !== undefined;
+  return { events: evs, templates: evs.map((e) => compileTemplate(e.raw, tokens)), tokens, tz, subsecond, meta: metadataFor(sample), metaIsRandom };
 }
 
 /** Index, host, source and sourcetype of an event: CSV row values win over the stanza's. */
@@ -133,7 +136,27 @@ export function pivotFor(job: GenerationJob, i: number, subsecond: boolean, sequ
   return subsecond ? Math.floor(t) : Math.floor(t / 1000) * 1000;
 }
 
-class SampleGenerator implements Generator {
+/** Line-encoded events of one job, cut in output batches (see renderLines). */
+export interface RenderedLines {
+  readonly encoded: string[];
+  readonly counts: number[];
+}
+
+/**
+ * Internal fast path, not part of the plugin API: a generator that can write the line
+ * encoding of stdout/file/devnull (`raw.trimEnd() + '\n'`) directly, without building event
+ * objects. The result must equal encodeLines(generate(job)) cut every `batchSize` events,
+ * byte for byte and with the same random draws, so --seed output does not depend on it.
+ */
+export const RENDER_LINES = Symbol.for('eventgen.renderLines');
+export interface LineRenderer {
+  [RENDER_LINES](job: GenerationJob, ctx: GeneratorContext, batchSize: number): RenderedLines;
+}
+export function isLineRenderer(g: unknown): g is LineRenderer {
+  return typeof (g as Partial<LineRenderer> | undefined)?.[RENDER_LINES] === 'function';
+}
+
+class SampleGenerator implements Generator, LineRenderer {
   readonly sampleSize: number;
   readonly #c: CompiledSample;
   readonly #randomize: boolean;
@@ -165,6 +188,48 @@ class SampleGenerator implements Generator {
       out[i] = { raw: render(c.templates[k], c.tokens, ectx, this.#values), time: ectx.pivotMs / 1000, index: meta.index, host: meta.host, source: meta.source, sourcetype: meta.sourcetype };
     }
     return out;
+  }
+
+  // The loop of generate(), writing lines instead of objects. Keep the two in step: same
+  // order of random draws (event pick, pivot, tokens, metadata).
+  [RENDER_LINES](job: GenerationJob, ctx: GeneratorContext, batchSize: number): RenderedLines {
+    const c = this.#c;
+    const n = c.templates.length;
+    const encoded: string[] = [];
+    const counts: number[] = [];
+    if (n === 0) return { encoded, counts };
+    const count = job.count < 0 ? n : job.count;
+    const size = Math.max(1, batchSize);
+    const random = ctx.random;
+    const templates = c.templates;
+    const tokens = c.tokens;
+    const values = this.#values;
+    const randomize = this.#randomize;
+    const sequential = this.#sequential;
+    const subsecond = c.subsecond;
+    const metaIsRandom = c.metaIsRandom;
+    const ectx: EventContext = { pivotMs: 0, latestMs: job.latest, eventIndex: 0, serial: 0, random, tz: c.tz };
+    let out = '';
+    let inBatch = 0;
+    for (let i = 0; i < count; i++) {
+      const k = randomize ? random.int(0, n - 1) : (job.intervalOffset + i) % n;
+      ectx.pivotMs = pivotFor(job, i, subsecond, sequential, random);
+      ectx.eventIndex = job.eventOffset + i;
+      ectx.serial = nextSerial();
+      out += renderLine(templates[k], tokens, ectx, values);
+      if (metaIsRandom) c.meta(c.events[k], random);
+      if (++inBatch === size) {
+        encoded.push(out);
+        counts.push(inBatch);
+        out = '';
+        inBatch = 0;
+      }
+    }
+    if (inBatch > 0) {
+      encoded.push(out);
+      counts.push(inBatch);
+    }
+    return { encoded, counts };
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * `modinput`: the Splunk modular-input XML event stream on stdout — what splunkd reads when
  * eventgen runs as a Splunk input, and what the original printed for outputMode = modinput.
- * The `<stream>` element opens with the first user and closes when the last one is done.
+ * There is one instance per process (instanceKey), so one `<stream>` document: opened before the
+ * first event, closed when the engine shuts the output down.
  */
 import type { EventRecord, OutputPlugin } from '../api';
 import { PLUGIN_API_VERSION } from '../api';
@@ -11,8 +12,6 @@ import { encodeEventsXml } from '../../splunk/modinput';
 export function encodeModinput(events: readonly EventRecord[]): string {
   return encodeEventsXml(events.map((e) => ({ time: e.time, data: e.raw, index: e.index, host: e.host, source: e.source, sourcetype: e.sourcetype })));
 }
-
-let opened = 0;
 
 const plugin: OutputPlugin = {
   kind: 'output',
@@ -25,17 +24,18 @@ const plugin: OutputPlugin = {
   create() {
     const sink = stdoutSink();
     sink.retain();
-    let started = opened++ > 0;
+    let started = false;
     return {
       async send(batch) {
+        const xml = batch.encoded ?? encodeModinput(batch.events ?? []);
         if (!started) {
           started = true;
-          await sink.write('<stream>\n');
-        }
-        await sink.write(batch.encoded ?? encodeModinput(batch.events ?? []));
+          await sink.write('<stream>\n' + xml);
+        } else await sink.write(xml);
       },
       async close() {
-        if (--opened === 0) await sink.write(started ? '</stream>\n' : '<stream>\n</stream>\n');
+        // An input that generated nothing still answers with a well-formed, empty stream.
+        await sink.write(started ? '</stream>\n' : '<stream>\n</stream>\n');
         sink.release();
       },
     };

@@ -175,6 +175,7 @@ describe('sample mode, as the original tests it', () => {
 });
 
 describe('eventgen_token_replacement: every token type on a JSON sample', () => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed JSON events, checked field by field below
   let events: Array<Record<string, any>>;
   beforeAll(async () => {
     const r = await gen('eventgen_token_replacement', '--now', NOW);

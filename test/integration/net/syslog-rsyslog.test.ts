@@ -5,7 +5,7 @@
 import type { Output } from '../../../lib/plugins/api';
 import syslogout from '../../../lib/plugins/output/net/syslogout';
 import { bsdTimestamp } from '../../../lib/plugins/output/net/internal/syslog-format';
-import { describeWithRsyslog, startRsyslog, type Rsyslog } from '../../helpers/rsyslog';
+import { describeWithRsyslog, startRsyslog, type Rsyslog, type RsyslogMessage } from '../../helpers/rsyslog';
 import { batchOf, create, makeEvents } from '../../unit/outputs/net/support';
 
 describeWithRsyslog('syslogout → rsyslogd', () => {
@@ -25,7 +25,10 @@ describeWithRsyslog('syslogout → rsyslogd', () => {
     outputs.push(o);
     return o;
   }
-  const tagged = (tag: string) => (ms: { raw: string }[]) => ms.filter((m) => m.raw.includes(tag));
+  const tagged =
+    (tag: string) =>
+    (ms: RsyslogMessage[]): RsyslogMessage[] =>
+      ms.filter((m) => m.raw.includes(tag));
 
   test('defaults as the original: UDP, <14> + the event with trailing whitespace removed', async () => {
     const o = out({ syslogDestinationPort: rs.udpPort });

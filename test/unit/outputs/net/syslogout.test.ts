@@ -105,7 +105,7 @@ describe('syslogout over TLS', () => {
     const e = await rejection(out({}).send(batchOf(makeEvents(1))));
     expect(e).toBeInstanceOf(PermanentError);
     expect(e.message).toBe(
-      `syslogout [net_test]: the TLS certificate of cannot connect to tls://127.0.0.1:${port()} was rejected: self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT); set syslogCaFile to the CA that signed it, or syslogSslVerify = false to skip verification`,
+      `syslogout [net_test]: the TLS certificate of tls://127.0.0.1:${port()} was rejected: self-signed certificate (DEPTH_ZERO_SELF_SIGNED_CERT); set syslogCaFile to the CA that signed it, or syslogSslVerify = false to skip verification`,
     );
   });
 

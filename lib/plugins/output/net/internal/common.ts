@@ -195,11 +195,15 @@ export function tlsFailure(who: string, where: string, e: unknown, tls: TlsSetti
   return new PermanentError(`${who}: the TLS certificate of ${where} was rejected: ${describeError(e)}; ${fix}`);
 }
 
-/** Classifies a socket-level failure talking to `where`. */
-export function networkFailure(who: string, where: string, e: unknown, tls?: TlsSettings): PermanentError | RetryableError {
+/**
+ * Classifies a socket-level failure talking to `where`: a certificate that fails verification is
+ * permanent, anything else (refused, reset, timed out) is worth retrying. `doing` words the
+ * retryable message (`cannot connect to tcp://…`); it defaults to `where`.
+ */
+export function networkFailure(who: string, where: string, e: unknown, tls?: TlsSettings, doing = where): PermanentError | RetryableError {
   if (e instanceof PermanentError || e instanceof RetryableError) return e;
   if (tls && isTlsVerifyError(e)) return tlsFailure(who, where, e, tls);
-  return new RetryableError(`${who}: ${where}: ${describeError(e)}`);
+  return new RetryableError(`${who}: ${doing}: ${describeError(e)}`);
 }
 
 /** An Error with a Node-style `code`, for failures we raise ourselves (timeouts). */

@@ -77,7 +77,7 @@ export class StreamConnection {
   }
 
   #lost(err: Error): Error {
-    return networkFailure(this.o.who, `connection to ${this.where} lost`, err, this.o.tls);
+    return networkFailure(this.o.who, this.where, err, this.o.tls, `connection to ${this.where} lost`);
   }
 
   async #connected(): Promise<net.Socket> {
@@ -100,7 +100,7 @@ export class StreamConnection {
       const timer = setTimeout(() => socket.destroy(codedError('ETIMEDOUT', `no connection within ${timeoutMs / 1000}s`)), timeoutMs);
       const fail = (err: Error): void => {
         clearTimeout(timer);
-        reject(networkFailure(this.o.who, `cannot connect to ${this.where}`, err, t));
+        reject(networkFailure(this.o.who, this.where, err, t, `cannot connect to ${this.where}`));
       };
       socket.once('error', fail);
       socket.once(ready, () => {
