@@ -1,0 +1,48 @@
+/** The command line's own behaviour: list, --sample, --help, usage errors, the demo. */
+import { join } from 'node:path';
+import { corpusWorkdir, REPO, runCli } from '../../helpers/cli';
+
+let work: ReturnType<typeof corpusWorkdir>;
+beforeAll(() => {
+  work = corpusWorkdir();
+});
+afterAll(() => work.cleanup());
+
+test('list shows each resolved sample with its file, generator and output', async () => {
+  const r = await runCli(['list', join('tests', 'large', 'conf', 'eventgen_sample_regex_wildcard.conf')], { cwd: work.dir });
+  expect(r.code).toBe(0);
+  const rows = r.stdout.trim().split('\n');
+  expect(rows[0]).toMatch(/^SAMPLE\s+FILE\s+GENERATOR\s+OUTPUT\s+COUNT\s+INTERVAL\s+END$/);
+  expect(rows.slice(1).map((l) => l.split(/\s+/)[1].split('/').pop()).sort()).toEqual(['sample', 'sample1', 'sample2']);
+});
+
+test('--sample runs one stanza; an unknown one is an error', async () => {
+  const conf = join('tests', 'large', 'conf', 'eventgen_sample.conf');
+  const ok = await runCli(['generate', conf, '--sample', 'sample', '--now', '2026-01-01T00:00:00Z'], { cwd: work.dir });
+  expect(ok.stdout.trim().split('\n')).toHaveLength(12);
+  const bad = await runCli(['generate', conf, '--sample', 'nope'], { cwd: work.dir });
+  expect(bad.stdout).toBe('');
+  expect(bad.stderr).toContain('there is no stanza [nope]');
+  expect(bad.code).toBe(1);
+});
+
+test('usage errors exit 2 with a message; --help and --version exit 0', async () => {
+  const noCmd = await runCli([]);
+  expect(noCmd.code).toBe(2);
+  expect((await runCli(['frobnicate', 'x'])).stderr).toContain('unknown command "frobnicate"');
+  expect((await runCli(['generate', '/no/such/file.conf'])).stderr).toBe('ERROR /no/such/file.conf: no such file or folder\n');
+  expect((await runCli(['generate', 'x', '--seed', 'abc'])).code).toBe(2);
+  const help = await runCli(['--help']);
+  expect(help.code).toBe(0);
+  expect(help.stdout).toContain('Usage: eventgen <command>');
+  expect((await runCli(['--version'])).stdout).toMatch(/^eventgen \d+\.\d+\.\d+\n$/);
+});
+
+test('the README demo runs and prints both sourcetypes\' events', async () => {
+  const r = await runCli(['generate', 'demo/eventgen.conf', '--now', '2026-11-27T14:00:00Z', '--seed', '1'], { cwd: REPO, env: { TZ: 'UTC' } });
+  expect(r.code).toBe(0);
+  const ls = r.stdout.trim().split('\n');
+  expect(ls.filter((l) => /^\d+\.\d+\.\d+\.\d+ - \S+ \[27\/Nov\/2026:1[34]:\d{2}:\d{2} \+0000\] "/.test(l)).length).toBeGreaterThan(20);
+  expect(ls.filter((l) => /^Nov 27 1[34]:\d{2}:\d{2} web-01 (sshd|sudo)\[\d+\]/.test(l)).length).toBeGreaterThan(3);
+  expect(r.stdout).not.toMatch(/@@user|"UA"/);
+});
