@@ -61,6 +61,13 @@ export function batchSizeFor(sample: SampleSpec, output: OutputPlugin): number {
   return q > 0 ? q : output.batchSize;
 }
 
+/**
+ * How the line fast path hands its batches over: UTF-8 bytes (a worker transfers the buffer
+ * without copying it) or strings (copied by postMessage, converted to UTF-8 by the writer).
+ * bench/README.md compares the two on this machine; bytes won.
+ */
+export type LineTransport = 'bytes' | 'string';
+
 /** The random stream of one job: the same whatever thread runs it. */
 export function jobRandom(seed: number, sampleId: string, seq: number): Random {
   return new Random([seed, sampleId, seq]);
@@ -72,16 +79,25 @@ export function jobRandom(seed: number, sampleId: string, seq: number): Random {
  * which writes the lines directly; every other combination builds events and encodes them.
  * Throws JobError (with the planned count) when the generator fails.
  */
-export async function runGeneratorJob(g: Generator, sample: SampleSpec, job: GenerationJob, output: OutputPlugin, batchSize: number, seed: number, log: PluginLogger): Promise<JobResult> {
+export async function runGeneratorJob(
+  g: Generator,
+  sample: SampleSpec,
+  job: GenerationJob,
+  output: OutputPlugin,
+  batchSize: number,
+  seed: number,
+  log: PluginLogger,
+  lines: LineTransport = 'bytes',
+): Promise<JobResult & { buffer?: ArrayBuffer }> {
   const name = String(sample.settings.generator);
   if (typeof g.generate !== 'function') throw new JobError(`generator ${name} has no generate() (a queueable generator needs one)`, job.count);
   const ctx = { random: jobRandom(seed, sample.id, job.seq), log };
   try {
     if (output.encode === encodeLines && isLineRenderer(g)) {
-      const r = g[RENDER_LINES](job, ctx, batchSize);
+      const r = g[RENDER_LINES](job, ctx, batchSize, lines);
       let count = 0;
       for (const c of r.counts) count += c;
-      return { count, encoded: r.encoded, counts: r.counts };
+      return { count, encoded: r.encoded, counts: r.counts, buffer: r.buffer };
     }
     const events = await g.generate(job, ctx);
     if (!Array.isArray(events)) throw new Error(`generate() must return an array of events, not ${events === null ? 'null' : typeof events}`);

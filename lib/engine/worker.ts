@@ -1,19 +1,25 @@
 /**
  * The piscina worker: builds generators (built-in or from app plugin files) once per thread,
  * runs jobs and returns their events encoded for the sample's output.
+ *
+ * A generator that throws is reported in the result (`failed`), not as a task error, so the
+ * main thread can tell "the generator is broken" (the sample stops, no retry) from "the thread
+ * died under the job" (piscina rejects the task; the job is retried once).
  */
 import { workerData } from 'node:worker_threads';
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 import type { GenerationJob, Generator, PluginLogger, SampleSpec } from '../plugins/api';
 import { builtinRegistry } from '../plugins/builtin';
-import { Random } from '../util/random';
-import { encodeForOutput } from './executor';
+import { errorText, JobError, runGeneratorJob, type LineTransport } from './executor';
 import type { JobResult } from '../output/runner';
 
 export interface WorkerData {
   readonly seed: number;
   readonly samples: readonly SampleSpec[];
-  /** Plugin files from apps, loaded in every thread as in the main one. */
+  /** Plugin files from apps, loaded in every thread as in the main one (same order). */
   readonly pluginFiles: ReadonlyArray<{ file: string; app: string }>;
+  /** How line outputs' batches come back (see LineTransport). */
+  readonly lines: LineTransport;
 }
 
 export interface WorkerTask {
@@ -23,19 +29,25 @@ export interface WorkerTask {
   readonly batchSize: number;
 }
 
+/** What a task resolves to: the job's result, or why the generator failed. */
+export type WorkerResult = JobResult | { readonly failed: string; readonly count: number };
+
 const data = workerData as WorkerData;
 const registry = builtinRegistry();
+const loadErrors = new Map<string, string>();
 for (const { file, app } of data?.pluginFiles ?? []) {
   try {
     registry.register(require(file), { app, file });
-  } catch {
-    // The main thread already reported this file; samples using it never reach a worker.
+  } catch (e) {
+    // The main thread loaded this file; failing here (a module that only works on the main
+    // thread) is reported to the samples that use it.
+    loadErrors.set(file, `${app} (${file}) could not be loaded in a worker thread: ${errorText(e)}`);
   }
 }
 const samples = new Map((data?.samples ?? []).map((s) => [s.id, s]));
 const generators = new Map<string, Generator>();
 
-// Workers have no stderr logger of their own; generator messages are rare and go to stderr.
+// Workers have no logger of their own; generator messages are rare and go to stderr.
 const log: PluginLogger = {
   debug: () => undefined,
   info: () => undefined,
@@ -43,23 +55,35 @@ const log: PluginLogger = {
   error: (o, m) => process.stderr.write(`ERROR ${m ?? ''} ${JSON.stringify(o)}\n`),
 };
 
-export default async function runJob(task: WorkerTask): Promise<JobResult> {
+function generatorFor(sample: SampleSpec): Generator {
+  let g = generators.get(sample.id);
+  if (g) return g;
+  const name = String(sample.settings.generator);
+  const plugin = registry.get('generator', name);
+  if (!plugin) {
+    const why = [...loadErrors.values()].join('; ');
+    throw new Error(`generator ${name} is not available in the worker thread${why ? `: ${why}` : ''}`);
+  }
+  g = plugin.plugin.create(sample, { log });
+  generators.set(sample.id, g);
+  return g;
+}
+
+export default async function runJob(task: WorkerTask): Promise<unknown> {
   const sample = samples.get(task.sampleId);
-  if (!sample) throw new Error(`worker does not know sample ${task.sampleId}`);
-  let g = generators.get(task.sampleId);
-  if (!g) {
-    const plugin = registry.get('generator', String(sample.settings.generator));
-    if (!plugin) throw new Error(`generator ${String(sample.settings.generator)} is not available in the worker`);
-    g = plugin.plugin.create(sample, { log });
-    generators.set(task.sampleId, g);
-  }
-  const output = registry.get('output', task.output);
-  if (!output) throw new Error(`output ${task.output} is not available in the worker`);
-  let events;
+  if (!sample) return { failed: `the worker thread does not know sample ${task.sampleId}`, count: task.job.count } satisfies WorkerResult;
+  let result: JobResult & { buffer?: ArrayBuffer };
   try {
-    events = await g.generate!(task.job, { random: new Random([data.seed, sample.id, task.job.seq]), log });
+    const g = generatorFor(sample);
+    const output = registry.get('output', task.output);
+    if (!output) throw new Error(`output ${task.output} is not available in the worker thread`);
+    result = await runGeneratorJob(g, sample, task.job, output.plugin, task.batchSize, data.seed, log, data.lines);
   } catch (e) {
-    throw new Error(`generator ${String(sample.settings.generator)} failed: ${(e as Error).message}`);
+    const message = e instanceof JobError ? e.message : `generator ${String(sample.settings.generator)} failed: ${errorText(e)}`;
+    return { failed: message, count: task.job.count } satisfies WorkerResult;
   }
-  return encodeForOutput(events, output.plugin, task.batchSize, sample.settings);
+  const { buffer, ...value } = result;
+  // Line batches are views into one buffer: moved to the main thread, not copied.
+  if (buffer) return move({ [transferableSymbol]: [buffer], [valueSymbol]: value } as never);
+  return value;
 }

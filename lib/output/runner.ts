@@ -1,9 +1,20 @@
 /**
- * The output runner: the one component between generation and every output plugin. It owns
- * the bounded queue (backpressure reaches the scheduler through submit()), keeps batches in
- * submission order (so --seed output is byte-identical whatever the worker count), retries
- * with exponential backoff, tells permanent from retryable failures, counts what was
- * delivered, retried and lost, and flushes in order at shutdown. A plugin only sends a batch.
+ * The output runner: the one component between generation and every output plugin. A plugin
+ * only sends a batch; the runner owns the rest:
+ *
+ * - a bounded queue: submit() resolves only when fewer than `maxPending` jobs wait, so a slow
+ *   or stuck output holds the scheduler back (and its lag is reported) instead of filling memory;
+ * - delivery in submission order, so --seed output is byte-identical whatever the worker count.
+ *   With `outputWorkers` > 1 and a plugin that declares `concurrentSends`, up to that many
+ *   batches are in flight at once (they start in order; they may finish out of order);
+ * - batching: a job's events are cut in batches of `batchSize` (workers usually cut them already);
+ * - retries with exponential backoff and jitter for RetryableError (honouring retryAfterMs) and
+ *   for unknown errors (a few attempts: likely plugin bugs); none for PermanentError;
+ * - taking an output out of service after `maxConsecutiveFailures` failed batches in a row, or at
+ *   once on a fatal PermanentError: later submits throw OutputFailedError and the samples using
+ *   the output stop with that message;
+ * - metrics (events, bytes, batches, retries, errors, dropped = undeliverable + lost) and queue
+ *   gauges, and an orderly drain → flush → close at shutdown.
  */
 import type { EventRecord, Output, OutputBatch, OutputPlugin, PluginLogger } from '../plugins/api';
 import { PermanentError, RetryableError } from '../plugins/api';
@@ -12,36 +23,59 @@ import { PermanentError, RetryableError } from '../plugins/api';
 export interface JobResult {
   readonly count: number;
   readonly events?: readonly EventRecord[];
-  /** One entry per output batch, when the plugin encodes (possibly on a worker thread). */
-  readonly encoded?: readonly string[];
+  /**
+   * One entry per output batch, when the plugin encodes (possibly on a worker thread). Worker
+   * threads hand back UTF-8 bytes (transferred, not copied); the main thread produces strings.
+   */
+  readonly encoded?: readonly (string | Uint8Array)[];
   readonly counts?: readonly number[];
 }
 
 export interface OutputMetrics {
+  /** Events and bytes the output accepted. */
   events: number;
   bytes: number;
   batches: number;
   retries: number;
+  /** Failed send() calls, retried or not. */
   errors: number;
-  /** Events that could not be delivered (permanent failure, or still failing at shutdown). */
+  /** Events that could not be delivered (permanent failure, output taken out, still failing at shutdown). */
   undeliverable: number;
-  /** Events lost before reaching the output (a generator job that failed). */
+  /** Events lost before reaching the output (a generation job that failed). */
   lost: number;
+  /** undeliverable + lost: every planned event that did not reach the output. */
+  dropped: number;
+  /** Jobs waiting in the queue now, and the most there ever were (memory is bounded by this). */
+  queued: number;
+  maxQueued: number;
+  /** Batches being sent right now (at most outputWorkers). */
+  inFlight: number;
 }
 
 export interface RunnerOptions {
   readonly batchSize: number;
-  /** Jobs that may wait in the queue before submit() blocks. */
+  /** Jobs that may wait in the queue before submit() blocks. Default 4. */
   readonly maxPending?: number;
+  /** Batches in flight at once, for plugins with `concurrentSends`; others always use 1. Default 1. */
+  readonly outputWorkers?: number;
   readonly initialBackoffMs?: number;
   readonly maxBackoffMs?: number;
-  /** Attempts for errors that are neither Retryable nor Permanent (likely plugin bugs). */
+  /** Attempts for errors that are neither Retryable nor Permanent (likely plugin bugs). Default 3. */
   readonly maxUnknownAttempts?: number;
+  /** Failed batches in a row after which the output is taken out of service. Default 3. */
+  readonly maxConsecutiveFailures?: number;
+  /** Settings passed to plugin.encode() for events that reach the runner unencoded (replay). */
+  readonly settings?: Readonly<Record<string, unknown>>;
   readonly log: PluginLogger;
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-export class OutputFailedError extends Error {}
+export class OutputFailedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutputFailedError';
+  }
+}
 
 interface Pending {
   readonly result: Promise<JobResult>;
@@ -49,16 +83,41 @@ interface Pending {
   readonly onLost?: (count: number, err: Error) => void;
 }
 
+type Batch = OutputBatch & { readonly bytes: number };
+
+/**
+ * How the runner reads a thrown value. App plugins cannot import our classes, so the error's
+ * name (or a `permanent`/`retryable` flag) counts as much as instanceof.
+ */
+export function classifyError(e: unknown): { kind: 'permanent' | 'retryable' | 'unknown'; fatal: boolean; retryAfterMs?: number; message: string } {
+  const o = (e && typeof e === 'object' ? e : {}) as { name?: unknown; permanent?: unknown; retryable?: unknown; fatal?: unknown; retryAfterMs?: unknown; message?: unknown };
+  const message = typeof o.message === 'string' && o.message ? o.message : typeof e === 'string' ? e : `${typeof e} thrown: ${safeJson(e)}`;
+  const retryAfterMs = typeof o.retryAfterMs === 'number' && o.retryAfterMs >= 0 ? o.retryAfterMs : undefined;
+  if (e instanceof PermanentError || o.name === 'PermanentError' || o.permanent === true) return { kind: 'permanent', fatal: o.fatal === true, message };
+  if (e instanceof RetryableError || o.name === 'RetryableError' || o.retryable === true) return { kind: 'retryable', fatal: false, retryAfterMs, message };
+  return { kind: 'unknown', fatal: false, message };
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
 export class OutputRunner {
-  readonly metrics: OutputMetrics = { events: 0, bytes: 0, batches: 0, retries: 0, errors: 0, undeliverable: 0, lost: 0 };
+  readonly metrics: OutputMetrics = { events: 0, bytes: 0, batches: 0, retries: 0, errors: 0, undeliverable: 0, lost: 0, dropped: 0, queued: 0, maxQueued: 0, inFlight: 0 };
   #queue: Pending[] = [];
   #pumping?: Promise<void>;
   #waiters: Array<() => void> = [];
+  readonly #sending = new Set<Promise<void>>();
   #closing = false;
   #deadline = Infinity;
   #failed?: Error;
   #consecutiveFailures = 0;
-  readonly #opts: Required<Omit<RunnerOptions, 'log' | 'sleep'>> & Pick<RunnerOptions, 'log' | 'sleep'>;
+  readonly #concurrency: number;
+  readonly #opts: Required<Omit<RunnerOptions, 'log' | 'sleep' | 'settings'>> & Pick<RunnerOptions, 'log' | 'sleep' | 'settings'>;
 
   constructor(
     readonly key: string,
@@ -66,35 +125,55 @@ export class OutputRunner {
     readonly output: Output,
     opts: RunnerOptions,
   ) {
-    this.#opts = { maxPending: 4, initialBackoffMs: 100, maxBackoffMs: 30000, maxUnknownAttempts: 3, ...opts };
+    this.#opts = { maxPending: 4, outputWorkers: 1, initialBackoffMs: 100, maxBackoffMs: 30000, maxUnknownAttempts: 3, maxConsecutiveFailures: 3, ...opts };
+    this.#concurrency = plugin.concurrentSends === true ? Math.max(1, Math.floor(this.#opts.outputWorkers)) : 1;
   }
 
   get failed(): Error | undefined {
     return this.#failed;
   }
 
+  /** Jobs queued and not yet fully handed to the output. */
   get pending(): number {
     return this.#queue.length;
   }
 
+  /** Batches in flight at once for this output (1 unless the plugin allows more). */
+  get concurrency(): number {
+    return this.#concurrency;
+  }
+
   /**
    * Queues a job's events. Resolves once the queue has room (backpressure); the events are
-   * written later, in submission order. Throws OutputFailedError when the output gave up.
+   * written later, in submission order. Throws OutputFailedError when the output gave up —
+   * the job is then still accounted for (as undeliverable, or lost if it failed).
    */
   async submit(result: Promise<JobResult> | JobResult, sampleId: string, onLost?: Pending['onLost']): Promise<void> {
-    if (this.#failed) throw new OutputFailedError(`output ${this.key} has failed: ${this.#failed.message}`);
     const p = Promise.resolve(result);
+    if (this.#failed) {
+      // Never leave a job's promise unowned: a rejection nobody awaits would end the process.
+      p.then(
+        (r) => this.#count('undeliverable', r.count),
+        (e) => this.#jobFailed(e, onLost),
+      );
+      throw this.#failedError();
+    }
     p.catch(() => undefined); // handled in order by the pump
     this.#queue.push({ result: p, sampleId, onLost });
+    this.#gauge();
     this.#pumping ??= this.#pump();
     while (this.#queue.length > this.#opts.maxPending && !this.#failed) {
       await new Promise<void>((r) => this.#waiters.push(r));
     }
+    if (this.#failed) throw this.#failedError();
   }
 
   /** Waits until everything queued so far is delivered or given up on. */
   async drain(): Promise<void> {
-    while (this.#pumping) await this.#pumping;
+    while (this.#pumping || this.#sending.size) {
+      if (this.#pumping) await this.#pumping;
+      if (this.#sending.size) await Promise.all([...this.#sending]);
+    }
   }
 
   /**
@@ -108,14 +187,36 @@ export class OutputRunner {
     try {
       await this.output.flush?.();
     } catch (e) {
-      this.#opts.log.error({ output: this.key, err: (e as Error).message }, 'Output flush failed.');
+      this.#opts.log.error({ output: this.key, err: classifyError(e).message }, 'Output flush failed.');
     }
     try {
       await this.output.close?.();
     } catch (e) {
-      this.#opts.log.error({ output: this.key, err: (e as Error).message }, 'Output close failed.');
+      this.#opts.log.error({ output: this.key, err: classifyError(e).message }, 'Output close failed.');
     }
     return this.metrics;
+  }
+
+  #failedError(): OutputFailedError {
+    return new OutputFailedError(`output ${this.key} stopped: ${this.#failed?.message}`);
+  }
+
+  #count(what: 'undeliverable' | 'lost', n: number): void {
+    this.metrics[what] += n;
+    this.metrics.dropped += n;
+  }
+
+  #jobFailed(e: unknown, onLost?: Pending['onLost']): void {
+    // A failed job's events never existed; count them as lost so the summary says so.
+    const count = (e as { count?: number }).count ?? 0;
+    this.#count('lost', count);
+    onLost?.(count, e instanceof Error ? e : new Error(classifyError(e).message));
+  }
+
+  #gauge(): void {
+    this.metrics.queued = this.#queue.length;
+    if (this.#queue.length > this.metrics.maxQueued) this.metrics.maxQueued = this.#queue.length;
+    this.metrics.inFlight = this.#sending.size;
   }
 
   async #pump(): Promise<void> {
@@ -126,13 +227,11 @@ export class OutputRunner {
         try {
           result = await item.result;
         } catch (e) {
-          // A failed job's events never existed; count them as lost so the summary says so.
-          const count = (e as { count?: number }).count ?? 0;
-          this.metrics.lost += count;
-          item.onLost?.(count, e as Error);
+          this.#jobFailed(e, item.onLost);
         }
         if (result) await this.#deliver(result, item.sampleId);
         this.#queue.shift();
+        this.#gauge();
         this.#wake();
       }
     } finally {
@@ -150,18 +249,31 @@ export class OutputRunner {
   async #deliver(result: JobResult, sampleId: string): Promise<void> {
     for (const batch of this.#batches(result)) {
       if (this.#failed) {
-        this.metrics.undeliverable += batch.count;
+        this.#count('undeliverable', batch.count);
         continue;
       }
-      await this.#sendWithRetry(batch, sampleId);
+      if (this.#concurrency === 1) {
+        await this.#sendWithRetry(batch, sampleId);
+        continue;
+      }
+      // Concurrent sends: start in order, keep at most `concurrency` in flight.
+      while (this.#sending.size >= this.#concurrency) await Promise.race(this.#sending);
+      const p: Promise<void> = this.#sendWithRetry(batch, sampleId).finally(() => {
+        this.#sending.delete(p);
+        this.#gauge();
+      });
+      this.#sending.add(p);
+      this.#gauge();
     }
   }
 
-  *#batches(r: JobResult): Generator<OutputBatch & { bytes: number }> {
+  *#batches(r: JobResult): Generator<Batch> {
     if (r.encoded) {
       for (let i = 0; i < r.encoded.length; i++) {
         const encoded = r.encoded[i];
-        yield { count: r.counts?.[i] ?? r.count, encoded, bytes: Buffer.byteLength(encoded) };
+        const bytes = typeof encoded === 'string' ? Buffer.byteLength(encoded) : encoded.byteLength;
+        // Outputs receive `encoded` as the plugin's encode() returned it, or as its UTF-8 bytes.
+        yield { count: r.counts?.[i] ?? r.count, encoded: encoded as string, bytes };
       }
       return;
     }
@@ -170,7 +282,7 @@ export class OutputRunner {
     for (let i = 0; i < events.length; i += size) {
       const slice = events.slice(i, i + size);
       if (this.plugin.encode) {
-        const encoded = this.plugin.encode(slice, {});
+        const encoded = this.plugin.encode(slice, this.#opts.settings ?? {});
         yield { count: slice.length, encoded, bytes: Buffer.byteLength(encoded) };
       } else {
         let bytes = 0;
@@ -180,10 +292,15 @@ export class OutputRunner {
     }
   }
 
-  async #sendWithRetry(batch: OutputBatch & { bytes: number }, sampleId: string): Promise<void> {
+  async #sendWithRetry(batch: Batch, sampleId: string): Promise<void> {
     let attempt = 0;
     let backoff = this.#opts.initialBackoffMs;
     for (;;) {
+      if (this.#failed) {
+        // Taken out of service while this batch was waiting for a retry.
+        this.#count('undeliverable', batch.count);
+        return;
+      }
       try {
         await this.output.send(batch);
         this.metrics.events += batch.count;
@@ -192,22 +309,31 @@ export class OutputRunner {
         this.#consecutiveFailures = 0;
         return;
       } catch (e) {
-        const err = e as Error;
+        const err = classifyError(e);
         this.metrics.errors++;
         attempt++;
-        const permanent = err instanceof PermanentError;
-        const unknownExhausted = !(err instanceof RetryableError) && attempt >= this.#opts.maxUnknownAttempts;
-        const wait = Math.min(this.#opts.maxBackoffMs, (err as RetryableError).retryAfterMs ?? backoff) * (0.75 + Math.random() * 0.5);
+        const permanent = err.kind === 'permanent';
+        const unknownExhausted = err.kind === 'unknown' && attempt >= this.#opts.maxUnknownAttempts;
+        const wait = Math.min(this.#opts.maxBackoffMs, err.retryAfterMs ?? backoff) * (0.75 + Math.random() * 0.5);
         const pastDeadline = this.#closing && Date.now() + wait > this.#deadline;
         if (permanent || unknownExhausted || pastDeadline) {
-          this.metrics.undeliverable += batch.count;
+          this.#count('undeliverable', batch.count);
           this.#consecutiveFailures++;
+          const outOfService = err.fatal || this.#consecutiveFailures >= this.#opts.maxConsecutiveFailures;
           this.#opts.log.error(
-            { output: this.key, sample: sampleId, events: batch.count, err: err.message },
-            permanent ? 'Output rejected a batch permanently; its events are undeliverable.' : pastDeadline ? 'Output still failing at shutdown; the batch is undeliverable.' : 'Output failed repeatedly on a batch; its events are undeliverable.',
+            { output: this.key, sample: sampleId, events: batch.count, attempts: attempt, err: err.message },
+            permanent
+              ? 'Output rejected a batch permanently; its events are undeliverable.'
+              : pastDeadline
+                ? 'Output still failing at shutdown; the batch is undeliverable.'
+                : `Output failed ${attempt} times on a batch; its events are undeliverable.`,
           );
-          // A plugin that fails batch after batch is taken out, so its samples stop instead of spinning.
-          if (this.#consecutiveFailures >= 3) this.#failed ??= err;
+          if (outOfService && !this.#failed) {
+            const why = err.fatal ? err.message : `${this.#consecutiveFailures} batches failed in a row; last error: ${err.message}`;
+            this.#failed = new Error(why);
+            this.#opts.log.error({ output: this.key, err: why }, `Output ${this.key} is out of service; the samples that use it stop.`);
+            this.#wake();
+          }
           return;
         }
         this.metrics.retries++;

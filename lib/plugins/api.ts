@@ -176,13 +176,19 @@ export interface OutputPlugin extends PluginBase {
   encode?(events: readonly EventRecord[], settings: Readonly<Record<string, unknown>>): string;
   /** Samples whose key is equal share one instance (one file handle, one HEC client). Default: the plugin name. */
   instanceKey?(sample: SampleSpec): string;
+  /**
+   * true: send() calls are independent (HTTP requests, say), so the runner may keep up to
+   * `outputWorkers` batches in flight at once; they start in order but may finish out of order.
+   * Default false: one batch at a time, in order (files, stdout).
+   */
+  readonly concurrentSends?: boolean;
   /** May throw a PermanentError for bad settings; only the samples using it stop. */
   create(sample: SampleSpec, ctx: OutputContext): Output;
 }
 
 export type Plugin = RaterPlugin | GeneratorPlugin | OutputPlugin;
 
-/** A failure worth retrying (connection refused, 5xx, server busy). */
+/** A failure worth retrying (connection refused, 5xx, server busy). Duck-typed like PermanentError. */
 export class RetryableError extends Error {
   constructor(message: string, readonly retryAfterMs?: number) {
     super(message);
@@ -190,10 +196,17 @@ export class RetryableError extends Error {
   }
 }
 
-/** A failure that will not go away by retrying (bad token, bad settings). */
+/**
+ * A failure that will not go away by retrying (bad token, bad settings). `fatal`: no later
+ * batch can succeed either (the reader closed the pipe): the output is taken out of service at
+ * once and the samples using it stop. Plugins that cannot import this class throw any Error
+ * whose name is "PermanentError" (and set `fatal = true` on it when it applies).
+ */
 export class PermanentError extends Error {
-  constructor(message: string) {
+  readonly fatal: boolean;
+  constructor(message: string, opts: { fatal?: boolean } = {}) {
     super(message);
     this.name = 'PermanentError';
+    this.fatal = opts.fatal === true;
   }
 }

@@ -8,8 +8,28 @@ import devnullOutput from './output/devnull';
 import fileOutput from './output/file';
 import spoolOutput from './output/spool';
 import modinputOutput from './output/modinput';
+import httpeventOutput from './output/net/httpevent';
+import metricHttpeventOutput from './output/net/metric_httpevent';
+import syslogOutput from './output/net/syslogout';
+import tcpOutput from './output/net/tcpout';
+import udpOutput from './output/net/udpout';
+import splunkstreamOutput from './output/net/splunkstream';
 
-export const BUILTIN_PLUGINS: readonly Plugin[] = [defaultGenerator, configRater, stdoutOutput, devnullOutput, fileOutput, spoolOutput, modinputOutput];
+export const BUILTIN_PLUGINS: readonly Plugin[] = [
+  defaultGenerator,
+  configRater,
+  stdoutOutput,
+  devnullOutput,
+  fileOutput,
+  spoolOutput,
+  modinputOutput,
+  httpeventOutput,
+  metricHttpeventOutput,
+  syslogOutput,
+  tcpOutput,
+  udpOutput,
+  splunkstreamOutput,
+];
 
 export function builtinRegistry(): PluginRegistry {
   const reg = new PluginRegistry();

@@ -4,8 +4,9 @@
  * (input, parsed host/app/msg, and the raw message as received), run as
  * `rsyslogd -n -f <conf> -i <pidfile>` and stopped with SIGTERM.
  *
- * rsyslogd comes from Debian's `rsyslog` package. When it is missing the tests that need it are
- * skipped, loudly; set EVENTGEN_REQUIRE_RSYSLOG=1 (CI) to make that a failure instead.
+ * rsyslogd comes from Debian's `rsyslog` package (EVENTGEN_RSYSLOGD may name another binary). When
+ * it is missing the tests that need it are skipped, loudly; set EVENTGEN_REQUIRE_RSYSLOG=1 (CI) to
+ * make that a failure instead.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as dgram from 'node:dgram';
@@ -35,8 +36,10 @@ export interface Rsyslog {
   stop(): Promise<void>;
 }
 
-/** The rsyslogd binary, or undefined when it is not installed. */
+/** The rsyslogd binary (EVENTGEN_RSYSLOGD, else PATH and the sbin folders), or undefined when there is none. */
 export function findRsyslogd(): string | undefined {
+  const given = process.env.EVENTGEN_RSYSLOGD;
+  if (given) return existsSync(given) ? given : undefined;
   const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin', '/usr/local/sbin'];
   for (const d of dirs) {
     const p = join(d, 'rsyslogd');

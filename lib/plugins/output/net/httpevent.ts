@@ -15,7 +15,7 @@ const httpevent: OutputPlugin = {
   // The original's MAXQUEUELENGTH; payloads are cut at httpeventMaxPayloadSize whatever the batch.
   batchSize: 1000,
   settings: HEC_SETTINGS,
-  instanceKey: (sample) => settingsKey('httpevent', sample, HEC_KEY_SETTINGS),
+  instanceKey: (sample) => settingsKey('httpevent', sample, HEC_KEY_SETTINGS, true),
   create: (sample, ctx) => new HecOutput(readHecConfig('httpevent', sample), ctx.log),
 };
 

@@ -17,7 +17,7 @@ const metricHttpevent: OutputPlugin = {
   batchSize: 1000,
   // Declared by httpevent: the same names declared twice would clash in the schema.
   settings: [],
-  instanceKey: (sample) => settingsKey('metric_httpevent', sample, HEC_KEY_SETTINGS),
+  instanceKey: (sample) => settingsKey('metric_httpevent', sample, HEC_KEY_SETTINGS, true),
   create: (sample, ctx) => new HecOutput(readHecConfig('metric_httpevent', sample), ctx.log),
 };
 

@@ -204,7 +204,7 @@ const splunkstream: OutputPlugin = {
   // The original's MAXQUEUELENGTH; maxQueueLength overrides it.
   batchSize: 100,
   settings: SPLUNKSTREAM_SETTINGS,
-  instanceKey: (sample) => settingsKey('splunkstream', sample, KEY_SETTINGS),
+  instanceKey: (sample) => settingsKey('splunkstream', sample, KEY_SETTINGS, true),
   create: (sample) => new SplunkStreamOutput(sample),
 };
 

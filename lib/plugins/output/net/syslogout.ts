@@ -67,6 +67,7 @@ class SyslogOutput implements Output {
   async send(batch: OutputBatch): Promise<void> {
     const events = batch.events;
     if (!events) throw new PermanentError('syslogout: the batch has no events');
+    if (events.length === 0) return;
     const msgs = this.#messages(events);
     if (this.#udp) return this.#udp.send(msgs.map((m) => Buffer.from(m)));
     let data = '';

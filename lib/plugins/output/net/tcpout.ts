@@ -30,6 +30,7 @@ class TcpOutput implements Output {
 
   async send(batch: OutputBatch): Promise<void> {
     if (!batch.events) throw new PermanentError('tcpout: the batch has no events');
+    if (batch.events.length === 0) return;
     let data = '';
     for (const e of batch.events) data += `${e.raw}\n`;
     await this.#conn.write(data);

@@ -84,6 +84,8 @@ describe('HEC plugin declarations', () => {
     expect(a).toBe(b);
     expect(c).not.toBe(a);
     expect(metricHttpevent.instanceKey!(sampleSpec({ httpeventServers: good }))).not.toBe(a);
+    // The key may be logged: it must not carry the token.
+    expect(httpevent.instanceKey!(sampleSpec({ httpeventServers: { servers: [{ ...good.servers[0], key: 'SECRET-TOKEN' }] } }))).not.toContain('SECRET');
   });
 
   test('added settings are well formed and do not clash with the core schema', () => {
@@ -96,5 +98,23 @@ describe('HEC plugin declarations', () => {
       expect(d.group).toBe('Output: httpevent / metric_httpevent (Splunk HEC)');
     }
     expect(metricHttpevent.settings).toEqual([]);
+  });
+});
+
+describe('every network output registers its settings in the live schema', () => {
+  test('no clashes with the core or with each other, and defaults pass their own coercion', async () => {
+    const { SettingsSchema } = await import('../../../../lib/conf/schema');
+    const plugins = await Promise.all(
+      ['httpevent', 'metric_httpevent', 'syslogout', 'tcpout', 'udpout', 'splunkstream'].map(async (n) => (await import(`../../../../lib/plugins/output/net/${n}`)).default as typeof httpevent),
+    );
+    const schema = new SettingsSchema();
+    for (const p of plugins) {
+      expect([p.name, schema.add(p.settings ?? [], p.name)]).toEqual([p.name, []]);
+      for (const d of p.settings ?? []) {
+        if (d.default === undefined) continue;
+        const coerced = schema.coerce(d, String(d.default));
+        expect([d.name, coerced]).toEqual([d.name, { ok: true, value: d.default }]);
+      }
+    }
   });
 });

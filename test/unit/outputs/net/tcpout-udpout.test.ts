@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { PermanentError, RetryableError, type Output } from '../../../../lib/plugins/api';
 import tcpout from '../../../../lib/plugins/output/net/tcpout';
 import udpout from '../../../../lib/plugins/output/net/udpout';
-import { batchOf, create, deliver, makeEvents, recordingLog, rejection, sleep, waitUntil } from './support';
+import { batchOf, create, deliver, makeEvents, recordingLog, rejection, sampleSpec, sleep, waitUntil } from './support';
 
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -127,7 +127,10 @@ describe('tcpout', () => {
 
   test('batches of 10 as the original; samples with the same destination share an instance', () => {
     expect(tcpout.batchSize).toBe(10);
-    expect(tcpout.instanceKey!({ id: 'a', stanza: 'a', confDir: '', confFile: '', sampleDir: '', settings: {}, tokens: [] })).toBe('tcpout:[null,null,null]');
+    const key = (stanza: string, port: number): string => tcpout.instanceKey!(sampleSpec({ tcpDestinationHost: 'idx', tcpDestinationPort: port }, stanza));
+    expect(key('a', 3333)).toBe(key('b', 3333));
+    expect(key('a', 3333)).not.toBe(key('a', 3334));
+    expect(udpout.batchSize).toBe(10);
   });
 });
 

@@ -5,6 +5,7 @@
  * Everything here names the output and the stanza (`httpevent [web_logs]`), because one process
  * may run dozens of stanzas against several receivers and a bare "ECONNREFUSED" helps nobody.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
@@ -104,9 +105,14 @@ export class SettingsReader {
   }
 }
 
-/** The instance key of a network output: its name plus every setting that shapes the client. */
-export function settingsKey(output: string, sample: SampleSpec, names: readonly string[]): string {
-  return `${output}:${JSON.stringify(names.map((n) => sample.settings[n] ?? null))}`;
+/**
+ * The instance key of a network output: its name plus every setting that shapes the client.
+ * With `secret`, the settings include tokens or passwords, and the key — which a runner may well
+ * log — carries only a digest of them.
+ */
+export function settingsKey(output: string, sample: SampleSpec, names: readonly string[], secret = false): string {
+  const json = JSON.stringify(names.map((n) => sample.settings[n] ?? null));
+  return `${output}:${secret ? createHash('sha256').update(json).digest('hex').slice(0, 24) : json}`;
 }
 
 export interface TlsSettings {

@@ -182,7 +182,11 @@ export class HecOutput implements Output {
     if (permanent) throw permanent;
     const retryAfter = Math.max(0, ...reasons.map((e) => (e instanceof RetryableError ? (e.retryAfterMs ?? 0) : 0)));
     const first = reasons[0].message;
-    const msg = prepared.length === 1 ? first : `${failed.length} of ${prepared.length} payloads not delivered; first error: ${first}`;
+    const who = `${this.cfg.who}: `;
+    const msg =
+      prepared.length === 1
+        ? first
+        : `${who}${failed.length} of ${prepared.length} payloads not delivered (a retry sends only those); first error: ${first.startsWith(who) ? first.slice(who.length) : first}`;
     throw new RetryableError(msg, retryAfter || undefined);
   }
 

@@ -10,7 +10,7 @@
  */
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import type { PluginLogger } from '../../../api';
+import { PermanentError, type PluginLogger } from '../../../api';
 import { codedError, describeError, networkFailure, serverNameFor, type TlsSettings } from './common';
 
 export interface StreamOptions {
@@ -81,7 +81,7 @@ export class StreamConnection {
   }
 
   async #connected(): Promise<net.Socket> {
-    if (this.#closed) throw codedError('ERR_STREAM_DESTROYED', `${this.o.who}: write after close()`);
+    if (this.#closed) throw new PermanentError(`${this.o.who}: send() after close()`);
     const s = this.#socket;
     if (s && !s.destroyed && s.writable) return s;
     this.#socket = undefined;

@@ -44,7 +44,6 @@ export function bsdTimestamp(epochSecs: number): string {
 
 /** RFC 5424 header fields are printable US-ASCII without spaces, or `-` when empty. */
 function headerField(v: string, max: number): string {
-  // eslint-disable-next-line no-control-regex
   const clean = v.replace(/[^\x21-\x7e]/g, '_').slice(0, max);
   return clean || '-';
 }
