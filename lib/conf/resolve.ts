@@ -148,7 +148,8 @@ function resolveSource(src: ConfSource, opts: ResolveOptions, diags: Diagnostic[
     const sampleDir = sampleDirOf(c, src);
     const generator = String(rawSetting(c, 'generator', globals) ?? 'default');
     const mode = String(rawSetting(c, 'mode', globals) ?? 'sample');
-    const effectiveGen = generator === 'default' && mode === 'replay' ? 'replay' : generator;
+    const rater = String(rawSetting(c, 'rater', globals) ?? 'config');
+    const effectiveGen = generator !== 'default' ? generator : mode === 'replay' ? 'replay' : rater === 'counter' ? 'counter' : generator;
     const files = listSampleFiles(sampleDir, rawSetting(c, 'blacklist', globals) as string | undefined).filter((f) => fullMatch(c.regex!, f));
     if (files.length === 0) {
       if (opts.generatorNeedsFile(effectiveGen) && !rawSetting(c, 'perDayVolume', globals)) {
@@ -259,6 +260,11 @@ function buildSample(
     settings.count = 1;
   }
   if (settings.mode === 'replay' && settings.generator === 'default') settings.generator = 'replay';
+  // The original's rater `counter` chose the counter generator (its docs tell users to set the rater).
+  if (settings.rater === 'counter' && settings.generator === 'default') settings.generator = 'counter';
+  // Standalone replay configs that name their sampleDir and no end ran one pass in the original,
+  // and its test configs rely on that; stanzas inside Splunk apps (no sampleDir) replay forever.
+  if (settings.generator === 'replay' && settings.end === undefined && merged.has('sampleDir')) settings.end = '1';
   const fileName = file ? basename(file) : undefined;
   if (settings.source === undefined) settings.source = fileName ?? stanza;
   if (settings.spoolFile === '<SAMPLE>') settings.spoolFile = fileName ?? stanza;

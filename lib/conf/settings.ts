@@ -144,9 +144,9 @@ export const CORE_SETTINGS: readonly SettingDef[] = [
   s('jinja_variables', 'json', undefined, G.jinja, 'JSON object of variables passed to the template.'),
   s('jinja_count_type', 'enum', 'cycles', G.jinja, 'What count counts: cycles, perDayVolume or line_count.', { values: ['cycles', 'perDayVolume', 'line_count'] }),
   s('count_template', 'string', undefined, G.counter, 'Format of the counter generator\'s events.'),
-  s('start_count', 'int', 0, G.counter, 'Counter start value.'),
-  s('end_count', 'int', 0, G.counter, 'Counter end value; 0 means count.'),
-  s('count_by', 'int', 1, G.counter, 'Counter step.'),
+  s('start_count', 'float', 0, G.counter, 'Counter start value.'),
+  s('end_count', 'float', 0, G.counter, 'Counter end value; 0 means count.'),
+  s('count_by', 'float', 1, G.counter, 'Counter step.'),
 
   // ── Legacy, accepted and ignored ─────────────────────────────────────────
   legacy('maxIntervalsBeforeFlush', 'Never used by the original.'),

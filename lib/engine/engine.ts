@@ -81,9 +81,10 @@ export class Engine {
 
   async run(opts: { closeDeadline?: () => number } = {}): Promise<RunSummary> {
     const prepared: Prepared[] = [];
+    const volumeShares = perDayVolumeShares(this.#opts.samples);
     for (const sample of this.#opts.samples) {
       try {
-        prepared.push(await this.#prepare(sample));
+        prepared.push(await this.#prepare(sample, volumeShares.get(sample.id) ?? 1));
       } catch (e) {
         this.#fail(sample.id, 0, 0, e as Error);
       }
@@ -100,7 +101,7 @@ export class Engine {
     return { samples: this.#outcomes, outputs, failed };
   }
 
-  async #prepare(sample: SampleSpec): Promise<Prepared> {
+  async #prepare(sample: SampleSpec, volumeShare = 1): Promise<Prepared> {
     const { registry, log } = this.#opts;
     const s = sample.settings;
     const gen = registry.get('generator', String(s.generator));
@@ -113,7 +114,9 @@ export class Engine {
     if (!tz) throw new SampleFailure(`timezone = ${JSON.stringify(s.timezone)} is not a time zone`);
     const ctx = { log: childLog(log, sample) };
     const generator = await this.#executor.prepare(sample, gen.plugin, ctx);
-    const rater = rat.plugin.create(sample, ctx);
+    // A stanza's perDayVolume is split evenly over the sample files it selects.
+    const raterSample = volumeShare === 1 ? sample : { ...sample, settings: { ...sample.settings, perDayVolume: Number(sample.settings.perDayVolume) * volumeShare } };
+    const rater = rat.plugin.create(raterSample, ctx);
     const key = `${out.plugin.name}:${out.plugin.instanceKey?.(sample) ?? out.plugin.name}`;
     let runner = this.#runners.get(key);
     if (!runner) {
@@ -145,66 +148,118 @@ export class Engine {
     }
   }
 
+  /**
+   * The timer loop of a queueable generator. Each interval the rater gives a count; the count is
+   * cut into jobs of at most jobSize. With a `perdayvolume` rater the count is BYTES (the
+   * perdayvolumegenerator's contract), so jobs are cut in bytes and the events are counted when
+   * the jobs come back.
+   *
+   * Backfill: the slices of the grid `now − k·interval` between the backfill start and now are
+   * planned at once, oldest first. A slice [a, b] gets the interval's count × (b − a) / interval
+   * (fractions carried to the next slice, so a partial first slice gets its share and the density
+   * is even), the rate of its start, and the window [earliest at a, latest at b] clamped to now:
+   * with the default earliest = latest = now the events spread evenly over the slice, and no
+   * timestamp is in the future. The backfill counts as one interval for `end`.
+   *
+   * End: a number of intervals, or a time: no interval starts at or after it, and the loop ends
+   * at that time (not at the last interval before it).
+   */
   async #runQueueable(p: Prepared, actor: ClockActor, state: { generated: number; intervals: number }): Promise<void> {
     const { clock } = this.#opts;
     const s = p.sample.settings;
     const signal = this.#abort.signal;
-    const intervalMs = Number(s.interval) * 1000;
+    const intervalMs = Math.max(0, Number(s.interval) || 0) * 1000;
     const end = parseEnd(s.end, clock.now(), p.tz);
     if (end.intervals === 0) return;
+    const countsBytes = String(s.rater) === 'perdayvolume';
+    const jobSize = Math.max(1, this.#opts.jobSize ?? 10000) * (countsBytes ? 100 : 1);
     const rateRandom = new Random([this.#opts.seed, p.sample.id, 'rater']);
+    const pending: Promise<unknown>[] = [];
     let eventOffset = 0;
     let seq = 0;
+    let carry = 0;
     let tick = clock.now() + Number(s.delay) * 1000;
     if (s.delay) await actor.sleepUntil(tick, signal);
 
-    const plan = async (at: number, windowEnd?: number) => {
+    const plan = async (at: number, window?: { earliest: number; latest: number }, share = 1) => {
       const base = Number(s.count) < 0 ? (p.generator.sampleSize ?? -1) : Number(s.count);
-      const count = base < 0 ? base : p.rater.rate(base, at, rateRandom);
+      let count = base < 0 ? base : p.rater.rate(base, at, rateRandom);
+      if (share !== 1 && count > 0) {
+        const want = count * share + carry;
+        count = Math.floor(want);
+        carry = want - count;
+      }
       if (count < 1 && count !== -1) return;
-      let earliest = resolveTime(String(s.earliest), at, p.tz);
-      let latest = resolveTime(String(s.latest), at, p.tz);
-      if (windowEnd !== undefined) latest = Math.min(latest, windowEnd);
+      let earliest = window?.earliest ?? resolveTime(String(s.earliest), at, p.tz);
+      const latest = window?.latest ?? resolveTime(String(s.latest), at, p.tz);
       if (earliest > latest) earliest = latest;
       const total = count < 0 ? (p.generator.sampleSize ?? 0) : count;
-      const jobSize = Math.max(1, this.#opts.jobSize ?? 10000);
-      for (let off = 0; off < total || (total === 0 && off === 0 && count === -1); off += jobSize) {
+      for (let off = 0; off < total; off += jobSize) {
         const n = Math.min(jobSize, total - off);
-        if (n <= 0) break;
         const job = { sampleId: p.sample.id, seq: seq++, count: n, earliest, latest, now: at, eventOffset: eventOffset + off, intervalOffset: off, intervalCount: total };
         const result = this.#executor.run(p.sample, job, p.outPlugin, p.runner);
+        if (countsBytes) {
+          // The job's count was bytes; its events are known when it comes back.
+          pending.push(
+            result.then(
+              (r) => {
+                state.generated += r.count;
+                this.#opts.onInterval?.(p.sample.id, r.count, at);
+              },
+              () => undefined,
+            ),
+          );
+          if (pending.length > 64) await Promise.all(pending.splice(0, pending.length - 16));
+        }
         await this.#submit(p, result);
       }
       eventOffset += total;
-      state.generated += total;
-      this.#opts.onInterval?.(p.sample.id, total, at);
+      if (!countsBytes) {
+        state.generated += total;
+        this.#opts.onInterval?.(p.sample.id, total, at);
+      }
     };
 
-    // Backfill: the intervals from the backfill start up to now, at once, each with the window
-    // and rate it would have had; never timestamps in the future.
-    if (s.backfill !== undefined && !signal.aborted) {
-      const from = resolveTime(String(s.backfill), tick, p.tz);
-      const step = intervalMs > 0 ? intervalMs : 60000;
-      for (let t = from; t < tick && !signal.aborted; t += step) {
-        await plan(t, Math.min(t + step, tick));
+    try {
+      if (s.backfill !== undefined && s.backfill !== null && String(s.backfill).trim() !== '' && !signal.aborted) {
+        const now = tick;
+        const from = resolveTime(String(s.backfill), now, p.tz);
+        const until = Math.min(now, end.at ?? Infinity);
+        // With interval = 0 there is no grid: one slice (a day's worth for a daily volume).
+        const step = intervalMs > 0 ? intervalMs : countsBytes ? 86_400_000 : Math.max(1, until - from);
+        const first = now - Math.ceil((now - from) / step) * step;
+        for (let a = first; a < until && !signal.aborted; a += step) {
+          const lo = Math.max(a, from);
+          const hi = Math.min(a + step, until);
+          if (hi <= lo) continue;
+          const earliest = resolveTime(String(s.earliest), lo, p.tz);
+          const latest = Math.min(resolveTime(String(s.latest), hi, p.tz), now);
+          await plan(lo, { earliest: Math.min(earliest, latest), latest }, (hi - lo) / step);
+        }
+        state.intervals++;
       }
-      state.intervals++;
-    }
 
-    while (!signal.aborted) {
-      if (end.intervals !== undefined && state.intervals >= end.intervals) break;
-      if (end.at !== undefined && tick >= end.at) break;
-      await plan(tick);
-      state.intervals++;
-      // interval = 0 means "do not repeat" unless `end` asks for more runs (then back to back).
-      if (intervalMs === 0 && end.intervals === undefined) break;
-      tick += intervalMs;
-      if (end.intervals !== undefined && state.intervals >= end.intervals) break;
-      if (end.at !== undefined && tick >= end.at) break;
-      if (intervalMs > 0) await actor.sleepUntil(tick, signal);
-      if (!clock.simulated && clock.now() - tick > Math.max(intervalMs, 1000)) {
-        this.#opts.log.warn({ sample: p.sample.id, lagMs: clock.now() - tick }, 'Generation is behind schedule: the output cannot keep up with the requested rate.');
+      while (!signal.aborted) {
+        if (end.intervals !== undefined && state.intervals >= end.intervals) break;
+        if (end.at !== undefined && tick >= end.at) break;
+        await plan(tick);
+        state.intervals++;
+        // interval = 0 means "do not repeat" unless `end` asks for more runs (then back to back).
+        if (intervalMs === 0 && end.intervals === undefined) break;
+        tick += intervalMs;
+        if (end.intervals !== undefined && state.intervals >= end.intervals) break;
+        if (end.at !== undefined && tick >= end.at) {
+          // Stop on time: the run lasts until `end`, not until the last interval before it.
+          if (intervalMs > 0) await actor.sleepUntil(end.at, signal);
+          break;
+        }
+        if (intervalMs > 0) await actor.sleepUntil(tick, signal);
+        if (!clock.simulated && clock.now() - tick > Math.max(intervalMs, 1000)) {
+          this.#opts.log.warn({ sample: p.sample.id, lagMs: clock.now() - tick }, 'Generation is behind schedule: the output cannot keep up with the requested rate.');
+        }
       }
+    } finally {
+      await Promise.all(pending);
     }
   }
 
@@ -240,6 +295,24 @@ export class Engine {
       throw e;
     }
   }
+}
+
+/**
+ * perDayVolume is the volume of a stanza: when a regex stanza selects several sample files,
+ * each gets an equal share. Returns the share per sample id (only for shares below 1).
+ */
+function perDayVolumeShares(samples: readonly SampleSpec[]): Map<string, number> {
+  const groups = new Map<string, string[]>();
+  for (const s of samples) {
+    if (s.settings.perDayVolume === undefined || s.settings.perDayVolume === null) continue;
+    const key = `${s.app ?? ''}\u0000${s.confFile}\u0000${s.stanza}`;
+    const list = groups.get(key) ?? [];
+    list.push(s.id);
+    groups.set(key, list);
+  }
+  const out = new Map<string, number>();
+  for (const ids of groups.values()) if (ids.length > 1) for (const id of ids) out.set(id, 1 / ids.length);
+  return out;
 }
 
 export function resolveTime(spec: string, now: number, tz: TimeZone): number {

@@ -5,7 +5,7 @@
  * stream is seeded from (run seed, sample, job number), never from the thread.
  */
 import type { EventRecord, GenerationJob, Generator, GeneratorPlugin, OutputPlugin, PluginLogger, SampleSpec } from '../plugins/api';
-import type { PluginRegistry } from '../plugins/registry';
+import { describeOrigin, type PluginOrigin, type PluginRegistry } from '../plugins/registry';
 import type { JobResult, OutputRunner } from '../output/runner';
 import { Random } from '../util/random';
 import { encodeLines } from '../plugins/output/stdout';
@@ -73,37 +73,42 @@ export function jobRandom(seed: number, sampleId: string, seq: number): Random {
   return new Random([seed, sampleId, seq]);
 }
 
+export interface JobOptions {
+  readonly batchSize: number;
+  readonly seed: number;
+  readonly log: PluginLogger;
+  readonly lines?: LineTransport;
+  /** Where the generator plugin came from, for messages. */
+  readonly origin?: PluginOrigin;
+}
+
+/** `generator "weblog" (app acme, /…/bin/weblog.js)` — or just `generator "default"` for built-ins. */
+export function generatorLabel(name: string, origin?: PluginOrigin): string {
+  return origin && origin.app !== 'builtin' ? `generator "${name}" (${describeOrigin(origin)})` : `generator "${name}"`;
+}
+
 /**
  * Runs one job of a queueable generator and encodes the result for the output. Line outputs
  * (stdout, file, devnull: encode === encodeLines) take the built-in generator's fast path,
  * which writes the lines directly; every other combination builds events and encodes them.
  * Throws JobError (with the planned count) when the generator fails.
  */
-export async function runGeneratorJob(
-  g: Generator,
-  sample: SampleSpec,
-  job: GenerationJob,
-  output: OutputPlugin,
-  batchSize: number,
-  seed: number,
-  log: PluginLogger,
-  lines: LineTransport = 'bytes',
-): Promise<JobResult & { buffer?: ArrayBuffer }> {
-  const name = String(sample.settings.generator);
-  if (typeof g.generate !== 'function') throw new JobError(`generator ${name} has no generate() (a queueable generator needs one)`, job.count);
-  const ctx = { random: jobRandom(seed, sample.id, job.seq), log };
+export async function runGeneratorJob(g: Generator, sample: SampleSpec, job: GenerationJob, output: OutputPlugin, o: JobOptions): Promise<JobResult & { buffer?: ArrayBuffer }> {
+  const label = generatorLabel(String(sample.settings.generator), o.origin);
+  if (typeof g.generate !== 'function') throw new JobError(`${label} has no generate() (a queueable generator needs one)`, job.count);
+  const ctx = { random: jobRandom(o.seed, sample.id, job.seq), log: o.log };
   try {
     if (output.encode === encodeLines && isLineRenderer(g)) {
-      const r = g[RENDER_LINES](job, ctx, batchSize, lines);
+      const r = g[RENDER_LINES](job, ctx, o.batchSize, o.lines ?? 'bytes');
       let count = 0;
       for (const c of r.counts) count += c;
       return { count, encoded: r.encoded, counts: r.counts, buffer: r.buffer };
     }
     const events = await g.generate(job, ctx);
     if (!Array.isArray(events)) throw new Error(`generate() must return an array of events, not ${events === null ? 'null' : typeof events}`);
-    return encodeForOutput(events, output, batchSize, sample.settings);
+    return encodeForOutput(events, output, o.batchSize, sample.settings);
   } catch (e) {
-    throw new JobError(`generator ${name} failed: ${errorText(e)}`, job.count);
+    throw new JobError(`${label} failed: ${errorText(e)}`, job.count);
   }
 }
 
@@ -126,7 +131,8 @@ export class InProcessExecutor implements Executor {
   async run(sample: SampleSpec, job: GenerationJob, output: OutputPlugin): Promise<JobResult> {
     const g = this.#generators.get(sample.id);
     if (!g) throw new JobError(`sample ${sample.id} has no generator`, job.count);
-    return runGeneratorJob(g, sample, job, output, batchSizeFor(sample, output), this.seed, this.log);
+    const origin = this.registry.get('generator', String(sample.settings.generator))?.origin;
+    return runGeneratorJob(g, sample, job, output, { batchSize: batchSizeFor(sample, output), seed: this.seed, log: this.log, origin });
   }
 
   async close(): Promise<void> {

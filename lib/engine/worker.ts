@@ -77,9 +77,10 @@ export default async function runJob(task: WorkerTask): Promise<unknown> {
     const g = generatorFor(sample);
     const output = registry.get('output', task.output);
     if (!output) throw new Error(`output ${task.output} is not available in the worker thread`);
-    result = await runGeneratorJob(g, sample, task.job, output.plugin, task.batchSize, data.seed, log, data.lines);
+    const origin = registry.get('generator', String(sample.settings.generator))?.origin;
+    result = await runGeneratorJob(g, sample, task.job, output.plugin, { batchSize: task.batchSize, seed: data.seed, log, lines: data.lines, origin });
   } catch (e) {
-    const message = e instanceof JobError ? e.message : `generator ${String(sample.settings.generator)} failed: ${errorText(e)}`;
+    const message = e instanceof JobError ? e.message : `generator "${String(sample.settings.generator)}" failed: ${errorText(e)}`;
     return { failed: message, count: task.job.count } satisfies WorkerResult;
   }
   const { buffer, ...value } = result;

@@ -112,6 +112,13 @@ export interface Generator {
   close?(): void | Promise<void>;
 }
 
+/**
+ * A setting a plugin adds to eventgen.conf (and to the generated spec). As SettingDef, except
+ * that `inherit` (copied from [global] into stanzas; default true) and `group` (heading in the
+ * spec; default "<kind> plugin <name>") may be left out.
+ */
+export type PluginSettingDef = Omit<SettingDef, 'inherit' | 'group'> & { readonly inherit?: boolean; readonly group?: string };
+
 export interface PluginBase {
   readonly kind: PluginKind;
   /** The name used in `generator =`, `rater =` or `outputMode =`. */
@@ -120,7 +127,7 @@ export interface PluginBase {
   readonly apiVersion: number;
   readonly description?: string;
   /** Settings this plugin adds to the schema (and to the generated .conf.spec). */
-  readonly settings?: readonly SettingDef[];
+  readonly settings?: readonly PluginSettingDef[];
 }
 
 export interface GeneratorPlugin extends PluginBase {

@@ -3,6 +3,13 @@ import type { Plugin } from './api';
 import { PluginRegistry } from './registry';
 import defaultGenerator from './generator/default';
 import configRater from './rater/config';
+import replayGenerator from './generator/replay';
+import perDayVolumeGenerator from './generator/perdayvolume';
+import windbagGenerator from './generator/windbag';
+import counterGenerator from './generator/counter';
+import jinjaGenerator from './generator/jinja';
+import perDayVolumeRater from './rater/perdayvolume';
+import counterRater from './rater/counter';
 import stdoutOutput from './output/stdout';
 import devnullOutput from './output/devnull';
 import fileOutput from './output/file';
@@ -18,6 +25,13 @@ import splunkstreamOutput from './output/net/splunkstream';
 export const BUILTIN_PLUGINS: readonly Plugin[] = [
   defaultGenerator,
   configRater,
+  replayGenerator,
+  perDayVolumeGenerator,
+  windbagGenerator,
+  counterGenerator,
+  jinjaGenerator,
+  perDayVolumeRater,
+  counterRater,
   stdoutOutput,
   devnullOutput,
   fileOutput,

@@ -1,10 +1,16 @@
 /**
- * The plugin registry: built-ins first, then plugins found in apps. Every plugin goes through
- * the same checks (shape, kind, API version, settings) whether it ships with eventgen or not.
+ * The plugin registry: built-ins first, then plugins found in apps (discover.ts). Every plugin
+ * goes through the same checks (shape, kind, API version, settings) whether it ships with
+ * eventgen or not, and the first plugin registered under a name keeps it; later ones are
+ * reported as clashes, never silently dropped.
+ *
+ * A registered plugin's create() is wrapped so that an exception names the plugin, its app and
+ * its file: "generator plugin "weblog" from app acme (/…/bin/weblog.js): <message>".
  */
 import type { GeneratorPlugin, OutputPlugin, Plugin, PluginKind, RaterPlugin } from './api';
 import { PLUGIN_API_VERSION } from './api';
 import { SettingsSchema } from '../conf/schema';
+import type { SettingDef } from '../conf/types';
 
 export interface PluginOrigin {
   /** `builtin`, or the app (or folder) the plugin came from. */
@@ -17,14 +23,43 @@ export interface RegisteredPlugin<P extends Plugin = Plugin> {
   readonly origin: PluginOrigin;
 }
 
-export class PluginError extends Error {}
+/** A name taken twice: who kept it and who was ignored. */
+export interface PluginClash {
+  readonly kind: PluginKind;
+  readonly name: string;
+  readonly kept: PluginOrigin;
+  readonly ignored: PluginOrigin;
+}
+
+export class PluginError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PluginError';
+  }
+}
+
+/** "app acme (/path/bin/x.js)", or "builtin". */
+export function describeOrigin(o: PluginOrigin): string {
+  if (o.app === 'builtin') return 'builtin';
+  return o.file ? `app ${o.app} (${o.file})` : `app ${o.app}`;
+}
+
+const origins = new WeakMap<object, PluginOrigin>();
+/** Where a registered plugin came from (outputs and executors use it in messages). */
+export function originOf(plugin: object): PluginOrigin | undefined {
+  return origins.get(plugin);
+}
 
 export class PluginRegistry {
   readonly schema: SettingsSchema;
   readonly #byKind: Record<PluginKind, Map<string, RegisteredPlugin>> = { rater: new Map(), generator: new Map(), output: new Map() };
-  /** Plugins that could not be registered, by kind and name when known: samples using them report this. */
+  /** Files registered from apps, in registration order (worker threads replay it). */
+  readonly #files: Array<{ file: string; app: string }> = [];
+  /** Plugins that could not be registered, keyed `<kind>:<name>`: samples using them report this. */
   readonly failures = new Map<string, string>();
+  /** Human-readable notices (clashes, setting clashes), also reported as warnings. */
   readonly notices: string[] = [];
+  readonly clashes: PluginClash[] = [];
 
   constructor(schema = new SettingsSchema()) {
     this.schema = schema;
@@ -33,21 +68,27 @@ export class PluginRegistry {
   /** Checks and adds a plugin; a name already taken keeps the first one registered (reported). */
   register(candidate: unknown, origin: PluginOrigin): RegisteredPlugin {
     const p = unwrapDefault(candidate);
-    const where = origin.file ? `${origin.app} (${origin.file})` : origin.app;
+    const where = describeOrigin(origin);
     const problem = checkShape(p);
     if (problem) throw new PluginError(`plugin from ${where} is not valid: ${problem}`);
     const plugin = p as Plugin;
     const map = this.#byKind[plugin.kind];
     const existing = map.get(plugin.name);
     if (existing) {
-      const first = existing.origin.file ? `${existing.origin.app} (${existing.origin.file})` : existing.origin.app;
-      this.notices.push(`${plugin.kind} plugin "${plugin.name}" from ${where} is ignored: the name is already taken by ${first}.`);
+      if (existing.origin.file === origin.file && existing.origin.app === origin.app && origin.file !== undefined) return existing;
+      this.clashes.push({ kind: plugin.kind, name: plugin.name, kept: existing.origin, ignored: origin });
+      this.notices.push(`${plugin.kind} plugin "${plugin.name}" from ${where} is ignored: the name is already taken by ${describeOrigin(existing.origin)}.`);
       return existing;
     }
-    const clashes = this.schema.add(plugin.settings ?? [], `${plugin.kind} plugin ${plugin.name}`);
+    const defs = normaliseSettings(plugin);
+    const clashes = this.schema.add(defs, `${plugin.kind} plugin ${plugin.name}`);
     for (const c of clashes) this.notices.push(`${c}; the first definition is kept.`);
-    const reg = { plugin, origin };
+    // Built-ins keep their identity (and their own messages); app plugins get the wrapper.
+    const reg = { plugin: origin.app === 'builtin' ? plugin : wrapCreate(plugin, origin), origin };
+    origins.set(reg.plugin, origin);
     map.set(plugin.name, reg);
+    this.failures.delete(`${plugin.kind}:${plugin.name}`);
+    if (origin.file) this.#files.push({ file: origin.file, app: origin.app });
     return reg;
   }
 
@@ -59,15 +100,18 @@ export class PluginRegistry {
     return this.#byKind[kind].get(name);
   }
 
-  /** Files of plugins that came from apps, so worker threads can load the same ones. */
+  /** Files of plugins that came from apps, in registration order, so worker threads load the same ones. */
   pluginFiles(): Array<{ file: string; app: string }> {
-    const out: Array<{ file: string; app: string }> = [];
-    for (const map of Object.values(this.#byKind)) for (const r of map.values()) if (r.origin.file) out.push({ file: r.origin.file, app: r.origin.app });
-    return out;
+    return [...this.#files];
   }
 
   names(kind: PluginKind): string[] {
     return [...this.#byKind[kind].keys()].sort();
+  }
+
+  /** Records why a plugin name cannot be used (load failure), unless one was registered meanwhile. */
+  fail(kind: PluginKind, name: string, why: string): void {
+    if (!this.#byKind[kind].has(name) && !this.failures.has(`${kind}:${name}`)) this.failures.set(`${kind}:${name}`, why);
   }
 
   /** Why a plugin name cannot be used, in words for the user. */
@@ -85,6 +129,31 @@ function unwrapDefault(m: unknown): unknown {
   return v;
 }
 
+/** Plain-JS plugins may leave out group and inherit: settings are per-sample and grouped under the plugin. */
+function normaliseSettings(plugin: Plugin): SettingDef[] {
+  return (plugin.settings ?? []).map((d) => ({ ...d, inherit: d.inherit ?? true, group: d.group ?? `${plugin.kind} plugin ${plugin.name}` }));
+}
+
+/** The same plugin, with create() errors that say which plugin, app and file failed. */
+function wrapCreate<P extends Plugin>(plugin: P, origin: PluginOrigin): P {
+  const create = plugin.create as (...args: unknown[]) => unknown;
+  const wrapped = Object.create(plugin) as P & { create: (...args: unknown[]) => unknown };
+  Object.defineProperty(wrapped, 'create', {
+    enumerable: true,
+    value: function (this: unknown, ...args: unknown[]) {
+      try {
+        return create.apply(plugin, args);
+      } catch (e) {
+        if (e instanceof Error) e.message = `${plugin.kind} plugin "${plugin.name}" from ${describeOrigin(origin)}: ${e.message}`;
+        throw e;
+      }
+    },
+  });
+  return wrapped;
+}
+
+const SETTING_TYPES = new Set(['string', 'int', 'float', 'bool', 'json', 'enum', 'timestr', 'path', 'regex']);
+
 function checkShape(p: unknown): string | undefined {
   if (!p || typeof p !== 'object') return 'it does not export a plugin object (module.exports = { kind, name, apiVersion, create, … })';
   const o = p as Record<string, unknown>;
@@ -96,9 +165,12 @@ function checkShape(p: unknown): string | undefined {
   for (const s of (o.settings as unknown[] | undefined) ?? []) {
     const d = s as Record<string, unknown>;
     if (!d || typeof d.name !== 'string' || typeof d.type !== 'string' || typeof d.doc !== 'string') return 'each setting needs name, type and doc';
+    if (!SETTING_TYPES.has(d.type)) return `setting ${d.name}: type must be one of ${[...SETTING_TYPES].join(', ')}, not ${JSON.stringify(d.type)}`;
+    if (d.type === 'enum' && !Array.isArray(d.values)) return `setting ${d.name}: an enum needs values: [...]`;
   }
   if (o.kind === 'generator' && (typeof o.queueable !== 'boolean' || typeof o.needsSampleFile !== 'boolean')) return 'a generator must say queueable (true/false) and needsSampleFile (true/false)';
   if (o.kind === 'output' && (typeof o.batchSize !== 'number' || o.batchSize < 1)) return 'an output must give batchSize (events per send, at least 1)';
   if (o.kind === 'output' && o.encode !== undefined && typeof o.encode !== 'function') return 'encode must be a function';
+  if (o.kind === 'output' && o.concurrentSends !== undefined && typeof o.concurrentSends !== 'boolean') return 'concurrentSends must be true or false';
   return undefined;
 }

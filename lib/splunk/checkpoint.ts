@@ -1,10 +1,11 @@
 /**
  * What must survive a restart of the modular input, kept in splunkd's `checkpoint_dir`
- * (docs/SPLUNK.md "Restarts"). Per sample: the time of the last interval generated, how many
- * intervals ran and whether the sample has finished. On start-up {@link applyCheckpoints} turns
- * that into settings, so a restart neither repeats nor skips an interval:
- *  - an endless sample catches up from the interval after the last one generated (as a
- *    backfill) instead of starting over its configured `backfill` or skipping the gap;
+ * (docs/SPLUNK.md "Restarts"). Per sample: up to when it has generated, how many intervals ran
+ * and whether the sample has finished. On start-up {@link applyCheckpoints} turns that into
+ * settings, so a restart neither repeats nor skips an interval:
+ *  - an endless sample catches up from where it stopped (as a backfill, which the engine spreads
+ *    over the gap at the sample's rate) instead of starting over its configured `backfill` or
+ *    skipping the gap;
  *  - a sample with `end = N` runs only the intervals it has left; a finished one does not run.
  * Non-queueable generators (replay) drive their own timing: their progress is recorded, but
  * resuming mid-replay needs a hook in the generator API (not there yet), so they start over.
@@ -21,8 +22,11 @@ import { parseRelativeTime } from '../time/relative';
 import { parseTimeZone } from '../time/tz';
 
 export interface SampleCheckpoint {
-  /** Planned time (epoch ms) of the last interval that produced events. */
-  lastAt: number;
+  /**
+   * Epoch ms up to which the sample has generated: a live interval covers the time since the
+   * previous one, up to its planned time; a backfill slice covers up to its end.
+   */
+  until: number;
   /** Intervals run so far (a backfill counts as one, as the engine counts it). */
   intervals: number;
   /** Events generated so far. */
@@ -88,7 +92,7 @@ export class CheckpointStore {
         const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<FileShape>;
         if (parsed.version !== 1 || typeof parsed.samples !== 'object' || parsed.samples === null) throw new Error('unknown format');
         for (const [id, c] of Object.entries(parsed.samples)) {
-          if (c && Number.isFinite(c.lastAt) && Number.isFinite(c.intervals) && Number.isFinite(c.events)) samples[id] = c;
+          if (c && Number.isFinite(c.until) && Number.isFinite(c.intervals) && Number.isFinite(c.events)) samples[id] = c;
         }
       } catch (e) {
         log?.warn({ file, err: (e as Error).message }, 'The checkpoint file cannot be read; it is kept as .corrupt and generation starts without checkpoints.');
@@ -124,21 +128,24 @@ export class CheckpointStore {
   record(sampleId: string, events: number, at: number, now = Date.now()): void {
     const prev = this.#samples[sampleId];
     const plan = this.#plans.get(sampleId);
-    const c: SampleCheckpoint = prev ? { ...prev } : { lastAt: at, intervals: 0, events: 0, updated: now };
-    c.lastAt = Math.max(prev?.lastAt ?? -Infinity, at);
-    c.events += events;
-    c.updated = now;
+    const c: SampleCheckpoint = prev ? { ...prev } : { until: at, intervals: 0, events: 0, updated: now };
+    let until = at;
     if (plan && at < plan.runStart - 1) {
-      // A backfill step: the engine counts the whole backfill as one interval.
+      // A backfill slice [at, at + interval], clamped to the run's start; the engine counts the
+      // whole backfill as one interval.
+      until = Math.min(at + (plan.intervalMs > 0 ? plan.intervalMs : plan.runStart - at), plan.runStart);
       if (!plan.sawBackfill) c.intervals++;
       plan.sawBackfill = true;
     } else {
       c.intervals++;
     }
+    c.until = Math.max(prev?.until ?? -Infinity, until);
+    c.events += events;
+    c.updated = now;
     if (plan) {
       const noEnd = plan.endIntervals === undefined && plan.endAt === undefined;
       if (plan.endIntervals !== undefined && c.intervals >= plan.endIntervals) c.done = true;
-      if (plan.endAt !== undefined && c.lastAt + plan.intervalMs >= plan.endAt) c.done = true;
+      if (plan.endAt !== undefined && c.until + plan.intervalMs >= plan.endAt) c.done = true;
       if (plan.intervalMs === 0 && noEnd) c.done = true;
     }
     this.#samples[sampleId] = c;
@@ -206,7 +213,7 @@ export function applyCheckpoints(
       continue;
     }
     if (!opts.isQueueable(sample)) {
-      notes.push({ level: 'debug', sample: sample.id, msg: `Sample ${sample.id} drives its own timing; it starts from the beginning (last run ${new Date(cp.lastAt).toISOString()}).` });
+      notes.push({ level: 'debug', sample: sample.id, msg: `Sample ${sample.id} drives its own timing; it starts from the beginning (generated until ${new Date(cp.until).toISOString()} before).` });
       out.push(sample);
       continue;
     }
@@ -241,9 +248,7 @@ export function applyCheckpoints(
       notes.push({ level: 'info', sample: sample.id, msg: `Sample ${sample.id}: its end time passed while eventgen was stopped; it does not run again.` });
       continue;
     }
-    const intervalMs = Number(s.interval) * 1000;
-    const step = intervalMs > 0 ? intervalMs : 60_000;
-    let from = cp.lastAt + step;
+    let from = cp.until;
     // Never reach further back than the configured backfill, or than maxCatchUp without one.
     let floor = now - maxCatchUp;
     if (s.backfill !== undefined && tz) {
@@ -251,12 +256,12 @@ export function applyCheckpoints(
       if (r.resolve) floor = Math.min(floor, r.resolve(now, tz));
     }
     if (from < floor) {
-      notes.push({ level: 'warn', sample: sample.id, msg: `Sample ${sample.id} was last generated at ${new Date(cp.lastAt).toISOString()}; only the time since ${new Date(floor).toISOString()} is caught up.` });
+      notes.push({ level: 'warn', sample: sample.id, msg: `Sample ${sample.id} was generated until ${new Date(cp.until).toISOString()}; only the time since ${new Date(floor).toISOString()} is caught up.` });
       from = floor;
     }
     if (from < now) {
       settings.backfill = (from / 1000).toFixed(3);
-      notes.push({ level: 'info', sample: sample.id, msg: `Sample ${sample.id} catches up from ${new Date(from).toISOString()}, the interval after the last one generated before the restart.` });
+      notes.push({ level: 'info', sample: sample.id, msg: `Sample ${sample.id} catches up from ${new Date(from).toISOString()}, where it stopped before the restart.` });
     } else {
       delete settings.backfill;
       notes.push({ level: 'debug', sample: sample.id, msg: `Sample ${sample.id} resumes with no gap to catch up.` });

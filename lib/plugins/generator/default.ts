@@ -281,7 +281,6 @@ class SampleGenerator implements Generator, LineRenderer {
     const n = c.templates.length;
     if (n === 0) return { encoded: [], counts: [] };
     const count = job.count < 0 ? n : job.count;
-    const lines = new LineCollector(as === 'bytes', Math.ceil(count * this.#lineBytes * 1.1));
     const size = Math.max(1, batchSize);
     const random = ctx.random;
     const templates = c.templates;
@@ -292,6 +291,7 @@ class SampleGenerator implements Generator, LineRenderer {
     const subsecond = c.subsecond;
     const metaIsRandom = c.metaIsRandom;
     const ectx: EventContext = { pivotMs: 0, latestMs: job.latest, eventIndex: 0, serial: 0, random, tz: c.tz };
+    const lines = new LineCollector(as === 'bytes', Math.ceil(count * this.#lineBytes * 1.1));
     let inBatch = 0;
     for (let i = 0; i < count; i++) {
       const k = randomize ? random.int(0, n - 1) : (job.intervalOffset + i) % n;

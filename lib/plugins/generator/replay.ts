@@ -31,7 +31,7 @@
  * first starting at now. `end` counts live passes (or is a time: nothing due at or after it is
  * emitted, and the run ends at that time). `earliest` and `latest` do not apply in replay.
  */
-import type { EventRecord, Generator, GeneratorPlugin, GeneratorRunIO, PluginLogger, SampleSpec } from '../api';
+import type { EventRecord, Generator, GeneratorPlugin, GeneratorRunIO, SampleSpec } from '../api';
 import { PLUGIN_API_VERSION } from '../api';
 import { compileSample, SampleSetupError, type CompiledSample } from './default';
 import type { SampleEvent } from '../../samples/load';
@@ -222,13 +222,11 @@ export class ReplayGenerator implements Generator {
   readonly #events: readonly ReplayEvent[];
   /** Time from the first to the last event of a pass, ms. */
   readonly #duration: number;
-  readonly #log: PluginLogger;
   readonly #values: string[];
   readonly #notes: string[] = [];
 
-  constructor(sample: SampleSpec, log: PluginLogger) {
+  constructor(sample: SampleSpec) {
     this.#sample = sample;
-    this.#log = log;
     const s = sample.settings;
     const multiple = Number(s.timeMultiple ?? 1);
     if (!Number.isFinite(multiple) || multiple <= 0) throw new SampleSetupError(`timeMultiple = ${JSON.stringify(s.timeMultiple)} must be greater than 0`);
@@ -362,6 +360,6 @@ const plugin: GeneratorPlugin = {
   description: 'Replay mode: the sample\'s events on their original time gaps (× timeMultiple), shifted to now.',
   queueable: false,
   needsSampleFile: true,
-  create: (sample, ctx) => new ReplayGenerator(sample, ctx.log),
+  create: (sample) => new ReplayGenerator(sample),
 };
 export default plugin;

@@ -1,0 +1,67 @@
+/**
+ * The `windbag` generator: a fixed line per event, ignoring any sample file — handy to test
+ * outputs and throughput. Event i of n (1-based) reads
+ *   `<time> -0700 WINDBAG Event i of n`
+ * where <time> is earliest + (latest − earliest) × i / n, written as Python's str(datetime)
+ * (`YYYY-MM-DD HH:MM:SS`, plus `.ffffff` when there are microseconds) in the sample's `timezone`.
+ * The literal `-0700` is the original's. `count = -1` means 60 events, as in the original.
+ */
+import type { EventRecord, Generator, GeneratorPlugin, GenerationJob, SampleSpec } from '../api';
+import { PLUGIN_API_VERSION } from '../api';
+import { compileStrftime } from '../../time/strftime';
+import { parseTimeZone, LOCAL, type TimeZone } from '../../time/tz';
+
+const secondsFormat = compileStrftime('%Y-%m-%d %H:%M:%S');
+
+/** Python's str(datetime) for an instant (epoch ms, possibly fractional) in a zone. */
+export function pythonDatetime(epochMs: number, tz: TimeZone): string {
+  const whole = Math.floor(epochMs / 1000) * 1000;
+  const micro = Math.round((epochMs - whole) * 1000);
+  const text = secondsFormat(whole, tz);
+  if (micro <= 0) return text;
+  if (micro >= 1_000_000) return secondsFormat(whole + 1000, tz);
+  return `${text}.${String(micro).padStart(6, '0')}`;
+}
+
+/** Where event i (1-based) of n falls in the job's window, as the original spread them. */
+export function spreadTime(job: GenerationJob, i: number, n: number): number {
+  return job.earliest + ((job.latest - job.earliest) * i) / Math.max(1, n);
+}
+
+export function metadataOf(sample: SampleSpec): Omit<EventRecord, 'raw' | 'time'> {
+  const s = sample.settings;
+  return { index: String(s.index), host: String(s.host), source: String(s.source ?? sample.stanza), sourcetype: String(s.sourcetype) };
+}
+
+class WindbagGenerator implements Generator {
+  readonly sampleSize = 60;
+  readonly #tz: TimeZone;
+  readonly #meta: Omit<EventRecord, 'raw' | 'time'>;
+
+  constructor(sample: SampleSpec) {
+    this.#tz = parseTimeZone(String(sample.settings.timezone ?? 'local')) ?? LOCAL;
+    this.#meta = metadataOf(sample);
+  }
+
+  generate(job: GenerationJob): EventRecord[] {
+    const total = job.intervalCount > 0 ? job.intervalCount : job.count;
+    const out: EventRecord[] = new Array(Math.max(0, job.count));
+    for (let j = 0; j < out.length; j++) {
+      const i = job.intervalOffset + j + 1;
+      const t = spreadTime(job, i, total);
+      out[j] = { raw: `${pythonDatetime(t, this.#tz)} -0700 WINDBAG Event ${i} of ${total}`, time: t / 1000, ...this.#meta };
+    }
+    return out;
+  }
+}
+
+const plugin: GeneratorPlugin = {
+  kind: 'generator',
+  name: 'windbag',
+  apiVersion: PLUGIN_API_VERSION,
+  description: 'Fixed "WINDBAG Event i of n" lines spread over the window; ignores the sample file.',
+  queueable: true,
+  needsSampleFile: false,
+  create: (sample) => new WindbagGenerator(sample),
+};
+export default plugin;
