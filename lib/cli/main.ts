@@ -255,10 +255,15 @@ class Progress {
 }
 
 function version(): string {
+  // From the source tree: package.json. From the packaged app (bundle in bin/): default/app.conf.
   try {
     return (JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
-    return 'unknown';
+    try {
+      return /^version\s*=\s*(\S+)/m.exec(readFileSync(join(__dirname, '..', 'default', 'app.conf'), 'utf8'))?.[1] ?? 'unknown';
+    } catch {
+      return 'unknown';
+    }
   }
 }
 

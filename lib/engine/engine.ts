@@ -237,6 +237,12 @@ export class Engine {
           await plan(lo, { earliest: Math.min(earliest, latest), latest }, (hi - lo) / step);
         }
         state.intervals++;
+        // The backfill covered the interval that ends now; the live timer starts with the next one,
+        // so the switch adds no duplicate interval.
+        if (intervalMs > 0 && !(end.intervals !== undefined && state.intervals >= end.intervals)) {
+          tick += intervalMs;
+          await actor.sleepUntil(tick, signal);
+        }
       }
 
       while (!signal.aborted) {

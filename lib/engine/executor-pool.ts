@@ -80,9 +80,9 @@ export class PoolExecutor implements Executor {
       maxThreads: threads,
       // minThreads = maxThreads: threads stay for the whole run, even between distant intervals.
       idleTimeout: 60000,
-      // Two tasks per thread: the next job is already waiting in the thread when one ends, so
-      // a thread never idles while the main thread is busy writing (measured: bench/README.md).
-      concurrentTasksPerWorker: Number(process.env.EVENTGEN_TASKS_PER_THREAD ?? 2),
+      // One task per thread: a thread that dies takes only the job that killed it down (with
+      // two, an innocent job queued beside it died too, and could be lost on its retry).
+      concurrentTasksPerWorker: 1,
       // No maxQueue: the output runners bound the jobs in flight (maxPending per output).
       workerData: data,
     });

@@ -82,9 +82,9 @@ export interface JobOptions {
   readonly origin?: PluginOrigin;
 }
 
-/** `generator "weblog" (app acme, /…/bin/weblog.js)` — or just `generator "default"` for built-ins. */
+/** `generator "weblog" from app acme (/…/bin/weblog.js)` — or just `generator "default"` for built-ins. */
 export function generatorLabel(name: string, origin?: PluginOrigin): string {
-  return origin && origin.app !== 'builtin' ? `generator "${name}" (${describeOrigin(origin)})` : `generator "${name}"`;
+  return origin && origin.app !== 'builtin' ? `generator "${name}" from ${describeOrigin(origin)}` : `generator "${name}"`;
 }
 
 /**

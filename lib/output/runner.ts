@@ -18,6 +18,7 @@
  */
 import type { EventRecord, Output, OutputBatch, OutputPlugin, PluginLogger } from '../plugins/api';
 import { PermanentError, RetryableError } from '../plugins/api';
+import { describeOrigin, originOf } from '../plugins/registry';
 
 /** What a generation job hands to an output: events, or their encoding split in output batches. */
 export interface JobResult {
@@ -197,8 +198,14 @@ export class OutputRunner {
     return this.metrics;
   }
 
+  /** `output "flaky" from app acme (/…/flaky.js)`, or `output "stdout"` for built-ins. */
+  get label(): string {
+    const o = originOf(this.plugin);
+    return o && o.app !== 'builtin' ? `output "${this.plugin.name}" from ${describeOrigin(o)}` : `output "${this.plugin.name}"`;
+  }
+
   #failedError(): OutputFailedError {
-    return new OutputFailedError(`output ${this.key} stopped: ${this.#failed?.message}`);
+    return new OutputFailedError(`${this.label} stopped: ${this.#failed?.message}`);
   }
 
   #count(what: 'undeliverable' | 'lost', n: number): void {
@@ -331,7 +338,7 @@ export class OutputRunner {
           if (outOfService && !this.#failed) {
             const why = err.fatal ? err.message : `${this.#consecutiveFailures} batches failed in a row; last error: ${err.message}`;
             this.#failed = new Error(why);
-            this.#opts.log.error({ output: this.key, err: why }, `Output ${this.key} is out of service; the samples that use it stop.`);
+            this.#opts.log.error({ output: this.key, err: why }, `The ${this.label} is out of service; the samples that use it stop.`);
             this.#wake();
           }
           return;

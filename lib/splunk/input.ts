@@ -303,17 +303,19 @@ async function runStanzas(def: InputDefinition, ctx: RunContext): Promise<number
   const label = me.name;
 
   // ── Configuration from splunkd (or the disk when splunkd cannot be read) ───────────────────
-  const client = new SplunkRestClient({
-    serverUri: def.serverUri,
-    sessionKey: def.sessionKey,
-    timeoutMs: ctx.tuning.restTimeoutMs,
-    retries: 3,
-    logger: log,
-  });
+  let client: SplunkRestClient | undefined;
   let all: AppSources;
   let others: InputClaim[] = [];
   let restOk = false;
   try {
+    // Throws for a server_uri that is not a URL or an empty session key: handled like a failure.
+    client = new SplunkRestClient({
+      serverUri: def.serverUri,
+      sessionKey: def.sessionKey,
+      timeoutMs: ctx.tuning.restTimeoutMs,
+      retries: 3,
+      logger: log,
+    });
     const entries = await client.fetchConfStanzas('eventgen', { duplicates: 'all' });
     restOk = true;
     let disabledApps = new Set<string>();
@@ -329,7 +331,7 @@ async function runStanzas(def: InputDefinition, ctx: RunContext): Promise<number
     log.error(restErrorFields(e), `Could not read eventgen.conf from splunkd: ${(e as Error).message} Reading the apps' eventgen.conf files under ${join(splunkHome, 'etc', 'apps')} instead (user-level and etc/system/local settings are not applied).`);
     all = sourcesFromDisk(splunkHome, ownApp);
   }
-  if (restOk) {
+  if (restOk && client) {
     try {
       const inputs: ConfStanzaEntry[] = await client.fetchConfStanzas('inputs', { app: ownApp, duplicates: 'all' });
       others = inputClaims(inputs, SCHEME_NAME).filter((c) => !def.stanzas.some((s) => s.name === c.name));
@@ -339,7 +341,7 @@ async function runStanzas(def: InputDefinition, ctx: RunContext): Promise<number
   } else {
     log.warn({}, `The other ${SCHEME_NAME} inputs are unknown without splunkd; assuming ${label} is the only enabled one.`);
   }
-  client.close();
+  client?.close();
   for (const d of all.diagnostics) logDiagnostic(log, d);
   if (all.disabledStanzas.length) log.info({ stanzas: all.disabledStanzas }, `Skipping ${all.disabledStanzas.length} disabled eventgen.conf stanza(s).`);
 

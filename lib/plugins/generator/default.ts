@@ -275,7 +275,7 @@ class SampleGenerator implements Generator, LineRenderer {
   }
 
   // The loop of generate(), writing lines instead of objects. Keep the two in step: same
-  // order of random draws (event pick, pivot, tokens, metadata).
+  // order of random draws (event pick, pivot, metadata, tokens); a unit test compares them.
   [RENDER_LINES](job: GenerationJob, ctx: GeneratorContext, batchSize: number, as: 'bytes' | 'string'): RenderedLines {
     const c = this.#c;
     const n = c.templates.length;
@@ -298,8 +298,8 @@ class SampleGenerator implements Generator, LineRenderer {
       ectx.pivotMs = pivotFor(job, i, subsecond, sequential, random);
       ectx.eventIndex = job.eventOffset + i;
       ectx.serial = nextSerial();
+      if (metaIsRandom) c.meta(c.events[k], random); // generate() draws these before the tokens
       lines.add(renderLine(templates[k], tokens, ectx, values));
-      if (metaIsRandom) c.meta(c.events[k], random);
       if (++inBatch === size) {
         lines.cut();
         inBatch = 0;

@@ -51,8 +51,9 @@ describe('backfill', () => {
     expect([...per10m.keys()].sort((a, b) => a - b)).toEqual([-12, -11, -10, -9, -8, -7, -6, -5, -4, -3, -2, -1]);
     for (const n of per10m.values()) expect(n).toBe(12);
     expect(Math.min(...back)).toBeGreaterThanOrEqual(-7200000);
-    // Then end = 3 intervals in all (the backfill counts as one): live ticks at now and now + 10 min.
-    expect(ts.filter((t) => t >= 0).sort((a, b) => a - b)).toEqual([...Array(12).fill(0), ...Array(12).fill(600000)]);
+    // Then end = 3 intervals in all (the backfill counts as one). The backfill covered the interval
+    // ending now, so the live ticks are the next two: now + 10 min and now + 20 min.
+    expect(ts.filter((t) => t >= 0).sort((a, b) => a - b)).toEqual([...Array(12).fill(600000), ...Array(12).fill(1200000)]);
   });
 });
 
