@@ -203,6 +203,12 @@ export function checkSamples(samples: readonly SampleSpec[], registry: PluginReg
     for (const [kind, key] of [['generator', 'generator'], ['rater', 'rater'], ['output', 'outputMode']] as const) {
       if (!registry.get(kind, String(s.settings[key]))) out.push({ severity: 'error', ...where, setting: key, value: String(s.settings[key]), message: registry.explainMissing(kind, String(s.settings[key])) });
     }
+    try {
+      // instanceKey reads and checks the output's settings (paths, servers) without opening anything.
+      registry.get('output', String(s.settings.outputMode))?.plugin.instanceKey?.(s);
+    } catch (e) {
+      out.push({ severity: 'error', ...where, setting: 'outputMode', value: String(s.settings.outputMode), message: (e as Error).message });
+    }
     const gen = registry.get('generator', String(s.settings.generator));
     if (!gen) continue;
     try {

@@ -38,12 +38,14 @@ export function parseConf(text: string, file: string): ParseResult {
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
     let line = lines[i];
-    // Continuations: a trailing backslash joins the next physical line.
-    while (line.endsWith('\\') && i + 1 < lines.length) {
+    if (line.trim().startsWith('#')) continue; // a comment never continues onto the next line
+    // Continuations: an odd number of trailing backslashes joins the next physical line
+    // (an even number is a literal backslash, e.g. a regex ending in \\).
+    while (endsWithContinuation(line) && i + 1 < lines.length) {
       line = line.slice(0, -1) + '\n' + lines[++i];
     }
     const trimmed = line.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    if (trimmed === '') continue;
 
     if (trimmed.startsWith('[')) {
       const close = trimmed.lastIndexOf(']');
@@ -76,6 +78,12 @@ export function parseConf(text: string, file: string): ParseResult {
     current.settings.set(key, { value, origin: { file, line: lineNo } });
   }
   return { conf: { stanzas, files: [file] }, diagnostics };
+}
+
+function endsWithContinuation(line: string): boolean {
+  let n = 0;
+  for (let i = line.length - 1; i >= 0 && line[i] === '\\'; i--) n++;
+  return n % 2 === 1;
 }
 
 export function readConfFile(path: string): ParseResult {

@@ -145,7 +145,7 @@ function resolveSource(src: ConfSource, opts: ResolveOptions, diags: Diagnostic[
   const fileless: Candidate[] = [];
   for (const c of candidates) {
     if (opts.onlyStanza !== undefined && c.stanza.name !== opts.onlyStanza) continue;
-    const sampleDir = sampleDirOf(c, src);
+    const sampleDir = sampleDirOf(c, src, globalStanza?.settings.get('sampleDir'));
     const generator = String(rawSetting(c, 'generator', globals) ?? 'default');
     const mode = String(rawSetting(c, 'mode', globals) ?? 'sample');
     const rater = String(rawSetting(c, 'rater', globals) ?? 'config');
@@ -171,11 +171,11 @@ function resolveSource(src: ConfSource, opts: ResolveOptions, diags: Diagnostic[
   for (const [file, list] of byFile) {
     const name = basename(file);
     const sorted = [...list].sort((a, b) => rank(b, name) - rank(a, name));
-    const spec = buildSample(sorted, file, src, opts, globals, diags, byFile.size);
+    const spec = buildSample(sorted, file, src, opts, globals, diags, globalStanza?.settings.get('sampleDir'));
     if (spec) out.push(spec);
   }
   for (const c of fileless) {
-    const spec = buildSample([c], undefined, src, opts, globals, diags, 1);
+    const spec = buildSample([c], undefined, src, opts, globals, diags, globalStanza?.settings.get('sampleDir'));
     if (spec) out.push(spec);
   }
   return out;
@@ -193,17 +193,24 @@ function buildSample(
   opts: ResolveOptions,
   globals: Map<string, unknown>,
   diags: Diagnostic[],
-  _filesInSource: number,
+  globalSampleDir: ConfValue | undefined,
 ): SampleSpec | undefined {
   const { schema } = opts;
   const winner = cands[0];
   const merged = new Map(winner.settings);
   const tokens = [...winner.tokens];
+  // Each stanza's tokens count once, however many routes (regex lending, several stanzas on one
+  // file) bring them to this sample.
+  const seen = new Set(winner.tokens.map((t) => t.stanza));
   for (const other of cands.slice(1)) {
     for (const [k, v] of other.settings) if (!winner.explicit.has(k) && !merged.has(k) && !TOKEN_SETTING.test(k)) merged.set(k, v);
-    // A regex stanza that matches the winner's name has already lent it its tokens.
-    const lent = new Set(winner.tokens.map((t) => t.stanza));
-    tokens.push(...other.tokens.filter((t) => !lent.has(t.stanza) || t.stanza === winner.stanza.name));
+    const from = new Set<string>();
+    for (const t of other.tokens) {
+      if (seen.has(t.stanza)) continue;
+      tokens.push(t);
+      from.add(t.stanza);
+    }
+    for (const st of from) seen.add(st);
   }
   const stanza = winner.stanza.name;
   let failed = winner.failed;
@@ -271,7 +278,7 @@ function buildSample(
   if (settings.outputMode === 'file' && settings.fileName === undefined) {
     settings.fileName = join(String(settings.spoolDir), fileName ?? stanza);
   }
-  const sampleDir = sampleDirOf(winner, src);
+  const sampleDir = sampleDirOf(winner, src, globalSampleDir);
   settings.sampleDir = sampleDir;
 
   const idBase = src.app ? `${src.app}/${stanza}` : stanza;
@@ -348,8 +355,8 @@ function rawSetting(c: Candidate, key: string, globals: Map<string, unknown>): u
   return globals.get(key);
 }
 
-function sampleDirOf(c: Candidate, src: ConfSource): string {
-  const v = c.settings.get('sampleDir');
+function sampleDirOf(c: Candidate, src: ConfSource, globalDir?: ConfValue): string {
+  const v = c.settings.get('sampleDir') ?? globalDir;
   if (!v) return src.defaultSampleDir;
   const expanded = expandVars(v.value.trim());
   return isAbsolute(expanded) ? expanded : resolve(dirname(v.origin.file) || src.confDir, expanded);

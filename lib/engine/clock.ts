@@ -28,13 +28,20 @@ export class RealClock implements Clock {
       sleepUntil: (at, signal) =>
         new Promise<void>((resolve) => {
           if (signal?.aborted) return resolve();
-          const t = setTimeout(finish, Math.max(0, at - Date.now()));
+          let t: NodeJS.Timeout | undefined;
+          // setTimeout caps delays at 2^31-1 ms (~24.8 days); longer waits are re-armed in steps.
+          const arm = () => {
+            const ms = at - Date.now();
+            if (ms <= 0) return finish();
+            t = setTimeout(arm, Math.min(ms, 0x7fffffff));
+          };
           function finish() {
-            clearTimeout(t);
+            if (t) clearTimeout(t);
             signal?.removeEventListener('abort', finish);
             resolve();
           }
           signal?.addEventListener('abort', finish, { once: true });
+          arm();
         }),
       done: () => undefined,
     };

@@ -196,9 +196,9 @@ function compileFile(t: TokenSpec, sample: SampleSpec): Replacer {
     const columns = columnsOf(data);
     return (c) => columns[c.eventIndex % n][col - 1] ?? '';
   }
-  if (!col) {
-    return (c) => lines[pickRow(path, n, c)];
-  }
+  // Only column tokens share a row within an event (the original's mvhash); a whole-line token
+  // draws its own line, so two tokens on one list (source and destination IP) differ.
+  if (!col) return (c) => lines[c.random.int(0, n - 1)];
   const columns = columnsOf(data);
   return (c) => columns[pickRow(path, n, c)][col - 1] ?? '';
 }
@@ -208,7 +208,7 @@ function columnsOf(d: FileData): string[][] {
   return d.columns;
 }
 
-// All file tokens of one event that read the same file share one row (the original's mvhash),
+// All column tokens of one event that read the same file share one row (the original's mvhash),
 // so a city, its state and its coordinates stay consistent.
 const rowChoice = new Map<string, { serial: number; row: number }>();
 function pickRow(path: string, n: number, c: EventContext): number {

@@ -4,17 +4,26 @@
  * like the original and Python's RotatingFileHandler. Rotation happens between events, so a
  * file never ends mid-event.
  */
-import { closeSync, existsSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Output, OutputPlugin, SampleSpec } from '../api';
 import { PermanentError, PLUGIN_API_VERSION } from '../api';
-import { encodeLines } from './stdout';
+import type { EventRecord } from '../api';
 import { expandVars } from '../../util/paths';
+
+/** Events as written to files: the raw text and a newline (the original wrote _raw unchanged). */
+export function encodeRawLines(events: readonly EventRecord[]): string {
+  let out = '';
+  for (let i = 0; i < events.length; i++) out += events[i].raw + '\n';
+  return out;
+}
 
 export function fileOutputPath(sample: SampleSpec, setting = 'fileName'): string {
   const v = sample.settings[setting];
   if (typeof v !== 'string' || v.trim() === '') throw new PermanentError(`outputMode = file needs ${setting}`);
-  return resolve(expandVars(v.trim()));
+  const expanded = expandVars(v.trim());
+  if (/\$\{?\w/.test(expanded)) throw new PermanentError(`${setting} = ${JSON.stringify(v)} uses an unset environment variable (is SPLUNK_HOME set?)`);
+  return resolve(expanded);
 }
 
 export class RotatingFile implements Output {
@@ -27,8 +36,9 @@ export class RotatingFile implements Output {
     this.#size = fstatSync(this.#fd).size;
   }
 
-  send(batch: { encoded?: string; events?: readonly { raw: string }[] }): void {
-    const buf = Buffer.from(batch.encoded ?? encodeLines((batch.events ?? []) as never), 'utf8');
+  send(batch: { encoded?: string; events?: readonly EventRecord[] }): void {
+    const buf = Buffer.from(batch.encoded ?? encodeRawLines(batch.events ?? []), 'utf8');
+    this.#reopenIfMoved();
     if (this.maxBytes <= 0 || this.#size + buf.length <= this.maxBytes) {
       this.#write(buf);
       return;
@@ -61,19 +71,47 @@ export class RotatingFile implements Output {
     this.#size += buf.length;
   }
 
+  /**
+   * Someone else may move or delete the file: splunkd's batch input deletes spool files once
+   * indexed, logrotate renames. Writing on to the old descriptor would lose those events, so the
+   * file is reopened whenever the path no longer names the file we hold open.
+   */
+  #reopenIfMoved(): void {
+    if (this.#fd >= 0) {
+      let same = false;
+      try {
+        const onDisk = statSync(this.path);
+        const held = fstatSync(this.#fd);
+        same = onDisk.ino === held.ino && onDisk.dev === held.dev;
+      } catch {
+        same = false;
+      }
+      if (same) return;
+      closeSync(this.#fd);
+      this.#fd = -1;
+    }
+    mkdirSync(dirname(this.path), { recursive: true });
+    this.#fd = openSync(this.path, 'a');
+    this.#size = fstatSync(this.#fd).size;
+  }
+
   #rotate(): void {
     closeSync(this.#fd);
-    if (this.backups > 0) {
-      rmSync(`${this.path}.${this.backups}`, { force: true });
-      for (let i = this.backups - 1; i >= 1; i--) {
-        if (existsSync(`${this.path}.${i}`)) renameSync(`${this.path}.${i}`, `${this.path}.${i + 1}`);
+    this.#fd = -1;
+    try {
+      if (this.backups > 0) {
+        rmSync(`${this.path}.${this.backups}`, { force: true });
+        for (let i = this.backups - 1; i >= 1; i--) {
+          if (existsSync(`${this.path}.${i}`)) renameSync(`${this.path}.${i}`, `${this.path}.${i + 1}`);
+        }
+        if (existsSync(this.path)) renameSync(this.path, `${this.path}.1`);
+      } else {
+        rmSync(this.path, { force: true });
       }
-      renameSync(this.path, `${this.path}.1`);
-    } else {
-      rmSync(this.path, { force: true });
+    } finally {
+      this.#fd = openSync(this.path, 'a');
+      this.#size = fstatSync(this.#fd).size;
     }
-    this.#fd = openSync(this.path, 'a');
-    this.#size = 0;
   }
 
   close(): void {
@@ -88,7 +126,7 @@ const plugin: OutputPlugin = {
   apiVersion: PLUGIN_API_VERSION,
   description: 'Appends events as lines to fileName, with size-based rotation.',
   batchSize: 5000,
-  encode: encodeLines,
+  encode: encodeRawLines,
   instanceKey: (sample) => `file:${fileOutputPath(sample)}`,
   create(sample) {
     const s = sample.settings;

@@ -5,8 +5,7 @@
 import { resolve, join } from 'node:path';
 import type { OutputPlugin, SampleSpec } from '../api';
 import { PermanentError, PLUGIN_API_VERSION } from '../api';
-import { encodeLines } from './stdout';
-import { RotatingFile } from './file';
+import { encodeRawLines, RotatingFile } from './file';
 import { expandVars } from '../../util/paths';
 
 function spoolPath(sample: SampleSpec): string {
@@ -21,7 +20,7 @@ const plugin: OutputPlugin = {
   apiVersion: PLUGIN_API_VERSION,
   description: 'Appends events to a file in Splunk\'s spool folder.',
   batchSize: 5000,
-  encode: encodeLines,
+  encode: encodeRawLines,
   instanceKey: (sample) => `spool:${spoolPath(sample)}`,
   create: (sample) => new RotatingFile(spoolPath(sample), 0, 0),
 };

@@ -36,6 +36,12 @@ export function rateFactor(sample: SampleSpec): (at: number, random: Random) => 
   };
 }
 
+/** Python's round(): halves go to the even neighbour, so count 1 × 0.5 rates to 0 as in the original. */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
 const plugin: RaterPlugin = {
   kind: 'rater',
   name: 'config',
@@ -43,7 +49,7 @@ const plugin: RaterPlugin = {
   description: 'count × randomizeCount × hourOfDayRate × dayOfWeekRate × minuteOfHourRate × dayOfMonthRate × monthOfYearRate.',
   create(sample): Rater {
     const factor = rateFactor(sample);
-    return { rate: (base, at, random) => Math.round(base * factor(at, random)) };
+    return { rate: (base, at, random) => roundHalfEven(base * factor(at, random)) };
   },
 };
 export default plugin;

@@ -29,6 +29,14 @@ describe('Splunk .conf rules', () => {
     expect(s.get('key')!.origin.line).toBe(7);
   });
 
+  test('a comment never continues; an even number of trailing backslashes is literal', () => {
+    const { conf } = parseConf('[s]\n# old path C:\\temp\\\noutputMode = stdout\ntok = l(\\d)\\\\\nnext = 1\n', 'f');
+    const s = conf.stanzas.get('s')!.settings;
+    expect(s.get('outputMode')!.value).toBe('stdout');
+    expect(s.get('tok')!.value).toBe('l(\\d)\\\\');
+    expect(s.get('next')!.value).toBe('1');
+  });
+
   test('settings before any stanza go to [default]; CRLF and BOM are handled', () => {
     const { conf } = parseConf('\ufeffa = 1\r\n[s]\r\nb = 2\r\n', 'f');
     expect(conf.stanzas.get('default')!.settings.get('a')!.value).toBe('1');

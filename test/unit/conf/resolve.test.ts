@@ -32,6 +32,31 @@ describe('stanza resolution', () => {
     expect(s.source).toBe('a.log');
   });
 
+  test('[global] sampleDir applies to every stanza, resolved against the conf file', () => {
+    const t = tempDir();
+    mkdirSync(join(t.dir, 'other'));
+    writeFileSync(join(t.dir, 'other', 'g.sample'), 'x\n');
+    clearSampleListingCache();
+    const reg = builtinRegistry();
+    const confFile = join(t.dir, 'eventgen.conf');
+    const r = resolveSamples([{ conf: parseConf('[global]\nsampleDir = other\n[g\\.sample]\n', confFile).conf, confDir: t.dir, confFile, defaultSampleDir: join(t.dir, 'samples') }], {
+      schema: reg.schema,
+      generatorNeedsFile: () => true,
+    });
+    t.cleanup();
+    expect(r.diagnostics).toEqual([]);
+    expect(r.samples[0].file).toBe(join(t.dir, 'other', 'g.sample'));
+  });
+
+  test('tokens reach a sample once, however many stanzas bring them', () => {
+    const text = ['[a.*b]', 'token.0.token = @@x', 'token.0.replacementType = static', 'token.0.replacement = X',
+      '[a.b]', 'token.0.token = @@y', 'token.0.replacementType = static', 'token.0.replacement = Y'].join('\n');
+    const r = resolveText(text, ['axb']);
+    expect(r.samples).toHaveLength(1);
+    // [a.*b] is the longer pattern, so it wins; [a.b] adds its own token once, not [a.*b]'s again.
+    expect(r.samples[0].tokens.map((t) => t.token)).toEqual(['@@x', '@@y']);
+  });
+
   test('a stanza name is a regex that must match the whole file name', () => {
     const r = resolveText('[sample\\d]\n', ['sample1', 'sample2', 'sample10', 'sample', 'xsample1']);
     expect(r.samples.map((s) => s.file!.split('/').pop()).sort()).toEqual(['sample1', 'sample2']);

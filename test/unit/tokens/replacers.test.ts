@@ -63,6 +63,12 @@ describe('replacement types', () => {
       const c = ctx({ random: new Random(i) });
       expect(pairs.has(`${country(c)} ${city(c)}`)).toBe(true);
     }
+    // Whole-line file tokens draw independently (two tokens on one list differ).
+    const a = r('file', 'cities.csv');
+    const b = r('file', 'cities.csv');
+    const c0 = ctx({ random: new Random(11) });
+    const draws = Array.from({ length: 30 }, () => [a(c0), b(c0)]);
+    expect(draws.some(([x, y]) => x !== y)).toBe(true);
     const seq = r('seqfile', 'cities.csv:2');
     expect([0, 1, 2, 3].map((i) => seq(ctx({ eventIndex: i })))).toEqual(['Paris', 'Austin', 'Tokyo', 'Paris']);
     expect(r('integerid', '100')(ctx({ eventIndex: 5 }))).toBe('105');
