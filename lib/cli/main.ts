@@ -155,6 +155,10 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
+  // `eventgen generate … | head`: when the reader goes away, stop quietly as Unix tools do.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+  });
   const progress = new Progress(process.stderr.isTTY === true);
   const executor = createExecutor({ registry, seed, log, workers, samples: resolved.samples });
   const engine = new Engine({ samples: resolved.samples, registry, clock, seed, log, executor, onInterval: (_id, n) => progress.add(n) });
