@@ -16,7 +16,7 @@ import Piscina from 'piscina';
 import type { GenerationJob, Generator, GeneratorPlugin, OutputPlugin, PluginLogger, SampleSpec } from '../plugins/api';
 import type { PluginRegistry } from '../plugins/registry';
 import type { JobResult } from '../output/runner';
-import { batchSizeFor, errorText, InProcessExecutor, JobError, type Executor, type LineTransport } from './executor';
+import { batchSizeFor, BufferPool, errorText, InProcessExecutor, JobError, type Executor, type LineTransport } from './executor';
 import type { WorkerData, WorkerResult, WorkerTask } from './worker';
 
 export interface ExecutorOptions {
@@ -50,6 +50,8 @@ export class PoolExecutor implements Executor {
   #pool?: Piscina;
   readonly #queueable = new Set<string>();
   readonly #inFlight = new Set<Promise<unknown>>();
+  /** Line buffers back from the outputs, waiting to ride to a worker with the next task. */
+  #buffers = new BufferPool(32);
   /** Jobs retried after their thread died, and jobs lost after the retry failed too. */
   readonly stats = { retried: 0, lost: 0, lostEvents: 0 };
 
@@ -65,14 +67,23 @@ export class PoolExecutor implements Executor {
     // Built once here as well: set-up errors surface before any thread starts, and
     // non-queueable generators run here.
     const g = await this.#local.prepare(sample, plugin, ctx);
-    if (plugin.queueable) this.#queueable.add(sample.id);
-    return g;
+    if (!plugin.queueable) return g;
+    this.#queueable.add(sample.id);
+    // The engine only reads sampleSize of a queueable generator; a stub lets the main-thread
+    // instance (a compiled sample can be large) go once the threads have their own.
+    return { sampleSize: g.sampleSize };
   }
 
   async start(samples: readonly SampleSpec[]): Promise<void> {
     const mine = samples.filter((s) => this.#queueable.has(s.id));
     if (mine.length === 0) return;
     const threads = threadCount(this.opts.workers);
+    // Idle buffers wait here for the next task. Every buffer in circulation is kept (jobs in
+    // flight are bounded by the output runners), so steady generation allocates nothing new.
+    this.#buffers = new BufferPool(32, 64 * 1024 * 1024);
+    // The main-thread instances of queueable generators were only needed to validate the set-up
+    // (and for sampleSize, which the engine already has): the threads build their own.
+    for (const s of mine) this.#local.forget(s.id);
     const data: WorkerData = { seed: this.opts.seed, samples: mine, pluginFiles: this.opts.registry.pluginFiles(), lines: this.opts.lines ?? lineTransportFromEnv() };
     this.#pool = new Piscina({
       filename: join(__dirname, 'worker.js'),
@@ -91,7 +102,7 @@ export class PoolExecutor implements Executor {
   run(sample: SampleSpec, job: GenerationJob, output: OutputPlugin): Promise<JobResult> {
     const pool = this.#pool;
     if (!pool || !this.#queueable.has(sample.id)) return this.#local.run(sample, job, output);
-    const task: WorkerTask = { sampleId: sample.id, job, output: output.name, batchSize: batchSizeFor(sample, output) };
+    const task: WorkerTask = { sampleId: sample.id, job, output: output.name, batchSize: batchSizeFor(sample, output), spare: this.#buffers.takeMany(1) };
     const p = this.#runOnPool(pool, sample, task);
     this.#inFlight.add(p);
     const forget = () => this.#inFlight.delete(p);
@@ -104,7 +115,8 @@ export class PoolExecutor implements Executor {
     for (let attempt = 1; ; attempt++) {
       let r: WorkerResult;
       try {
-        r = (await pool.run(task)) as WorkerResult;
+        // Spare buffers travel once; a retry goes without them (they died with the thread).
+        r = (attempt === 1 ? await pool.run(task, { transferList: task.spare }) : await pool.run({ ...task, spare: [] })) as WorkerResult;
       } catch (e) {
         // The thread died (or the pool is shutting down) while running the job.
         const why = errorText(e);
@@ -118,7 +130,10 @@ export class PoolExecutor implements Executor {
         throw new JobError(`a worker thread died twice while generating job ${job.seq} of ${sample.id} (${job.count} events lost): ${why}`, job.count);
       }
       if ('failed' in r) throw new JobError(r.failed, r.count);
-      return r;
+      const { buffer, ...result } = r as JobResult & { buffer?: ArrayBuffer };
+      if (!buffer) return result;
+      // The output runner calls release() once every batch of the job has been sent.
+      return { ...result, release: () => this.#buffers.give(buffer) };
     }
   }
 

@@ -73,11 +73,65 @@ export function jobRandom(seed: number, sampleId: string, seq: number): Random {
   return new Random([seed, sampleId, seq]);
 }
 
+/**
+ * Buffers for line output, recycled: a job's buffer goes to the output, comes back when the
+ * output is done with it, and is filled again — on the main thread, or (transferred both ways)
+ * on a worker thread. Fresh 2 MB buffers per job cost page faults and, as external memory, made
+ * V8 run full collections every few hundred milliseconds.
+ */
+export class BufferPool {
+  readonly #free: ArrayBuffer[] = [];
+  #bytes = 0;
+
+  /** Keeps at most `maxBuffers` idle buffers and `maxBytes` bytes; the excess is left to the GC. */
+  constructor(
+    readonly maxBuffers: number,
+    readonly maxBytes = 64 * 1024 * 1024,
+  ) {}
+
+  get size(): number {
+    return this.#free.length;
+  }
+
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** A buffer of at least `min` bytes: a free one if one is big enough, else a new one. */
+  take(min: number): Buffer {
+    for (let i = this.#free.length - 1; i >= 0; i--) {
+      if (this.#free[i].byteLength >= min) {
+        const ab = this.#free.splice(i, 1)[0];
+        this.#bytes -= ab.byteLength;
+        return Buffer.from(ab);
+      }
+    }
+    return Buffer.allocUnsafeSlow(Math.max(min, 64 * 1024));
+  }
+
+  /** Returns a buffer nobody uses any more (detached ones are ignored). */
+  give(ab: ArrayBuffer): void {
+    if (ab.byteLength === 0) return;
+    this.#free.push(ab);
+    this.#bytes += ab.byteLength;
+    while (this.#free.length > this.maxBuffers || this.#bytes > this.maxBytes) this.#bytes -= this.#free.shift()!.byteLength;
+  }
+
+  /** Up to `n` free buffers, removed from the pool (to be transferred to a worker thread). */
+  takeMany(n: number): ArrayBuffer[] {
+    const out = this.#free.splice(Math.max(0, this.#free.length - n), n);
+    for (const ab of out) this.#bytes -= ab.byteLength;
+    return out;
+  }
+}
+
 export interface JobOptions {
   readonly batchSize: number;
   readonly seed: number;
   readonly log: PluginLogger;
   readonly lines?: LineTransport;
+  /** Where line buffers come from (see BufferPool); default: new buffers. */
+  readonly alloc?: (minBytes: number) => Buffer;
   /** Where the generator plugin came from, for messages. */
   readonly origin?: PluginOrigin;
 }
@@ -99,7 +153,7 @@ export async function runGeneratorJob(g: Generator, sample: SampleSpec, job: Gen
   const ctx = { random: jobRandom(o.seed, sample.id, job.seq), log: o.log };
   try {
     if (output.encode === encodeLines && isLineRenderer(g)) {
-      const r = g[RENDER_LINES](job, ctx, o.batchSize, o.lines ?? 'bytes');
+      const r = g[RENDER_LINES](job, ctx, o.batchSize, o.lines ?? 'bytes', o.alloc);
       let count = 0;
       for (const c of r.counts) count += c;
       return { count, encoded: r.encoded, counts: r.counts, buffer: r.buffer };
@@ -114,6 +168,8 @@ export async function runGeneratorJob(g: Generator, sample: SampleSpec, job: Gen
 
 export class InProcessExecutor implements Executor {
   readonly #generators = new Map<string, Generator>();
+  readonly #buffers = new BufferPool(8);
+  readonly #alloc = (n: number) => this.#buffers.take(n);
 
   constructor(
     readonly registry: PluginRegistry,
@@ -132,7 +188,22 @@ export class InProcessExecutor implements Executor {
     const g = this.#generators.get(sample.id);
     if (!g) throw new JobError(`sample ${sample.id} has no generator`, job.count);
     const origin = this.registry.get('generator', String(sample.settings.generator))?.origin;
-    return runGeneratorJob(g, sample, job, output, { batchSize: batchSizeFor(sample, output), seed: this.seed, log: this.log, origin });
+    const r = await runGeneratorJob(g, sample, job, output, { batchSize: batchSizeFor(sample, output), seed: this.seed, log: this.log, origin, alloc: this.#alloc });
+    const { buffer, ...result } = r;
+    if (!buffer) return result;
+    // The output runner calls release() once every batch of the job has been sent.
+    return { ...result, release: () => this.#buffers.give(buffer) };
+  }
+
+  /** Drops the main-thread generator of a sample whose jobs run elsewhere (closing it). */
+  forget(sampleId: string): void {
+    const g = this.#generators.get(sampleId);
+    this.#generators.delete(sampleId);
+    try {
+      void Promise.resolve(g?.close?.()).catch(() => undefined);
+    } catch {
+      // a generator that cannot close is simply dropped
+    }
   }
 
   async close(): Promise<void> {

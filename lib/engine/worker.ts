@@ -10,7 +10,7 @@ import { workerData } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import type { GenerationJob, Generator, PluginLogger, SampleSpec } from '../plugins/api';
 import { builtinRegistry } from '../plugins/builtin';
-import { errorText, JobError, runGeneratorJob, type LineTransport } from './executor';
+import { BufferPool, errorText, JobError, runGeneratorJob, type LineTransport } from './executor';
 import type { JobResult } from '../output/runner';
 
 export interface WorkerData {
@@ -27,6 +27,8 @@ export interface WorkerTask {
   readonly job: GenerationJob;
   readonly output: string;
   readonly batchSize: number;
+  /** Line buffers the main thread is done with, transferred back for reuse. */
+  readonly spare?: ArrayBuffer[];
 }
 
 /** What a task resolves to: the job's result, or why the generator failed. */
@@ -45,6 +47,8 @@ for (const { file, app } of data?.pluginFiles ?? []) {
   }
 }
 const samples = new Map((data?.samples ?? []).map((s) => [s.id, s]));
+const buffers = new BufferPool(8, 32 * 1024 * 1024);
+const alloc = (n: number) => buffers.take(n);
 const generators = new Map<string, Generator>();
 
 // Workers have no logger of their own; generator messages are rare and go to stderr.
@@ -70,6 +74,7 @@ function generatorFor(sample: SampleSpec): Generator {
 }
 
 export default async function runJob(task: WorkerTask): Promise<unknown> {
+  for (const ab of task.spare ?? []) buffers.give(ab);
   const sample = samples.get(task.sampleId);
   if (!sample) return { failed: `the worker thread does not know sample ${task.sampleId}`, count: task.job.count } satisfies WorkerResult;
   let result: JobResult & { buffer?: ArrayBuffer };
@@ -78,13 +83,13 @@ export default async function runJob(task: WorkerTask): Promise<unknown> {
     const output = registry.get('output', task.output);
     if (!output) throw new Error(`output ${task.output} is not available in the worker thread`);
     const origin = registry.get('generator', String(sample.settings.generator))?.origin;
-    result = await runGeneratorJob(g, sample, task.job, output.plugin, { batchSize: task.batchSize, seed: data.seed, log, lines: data.lines, origin });
+    result = await runGeneratorJob(g, sample, task.job, output.plugin, { batchSize: task.batchSize, seed: data.seed, log, lines: data.lines, origin, alloc });
   } catch (e) {
     const message = e instanceof JobError ? e.message : `generator "${String(sample.settings.generator)}" failed: ${errorText(e)}`;
     return { failed: message, count: task.job.count } satisfies WorkerResult;
   }
-  const { buffer, ...value } = result;
-  // Line batches are views into one buffer: moved to the main thread, not copied.
-  if (buffer) return move({ [transferableSymbol]: [buffer], [valueSymbol]: value } as never);
-  return value;
+  // Line batches are views into one buffer: moved to the main thread, not copied; the main
+  // thread sends it back (task.spare) when the output is done with it.
+  if (result.buffer) return move({ [transferableSymbol]: [result.buffer], [valueSymbol]: result } as never);
+  return result;
 }

@@ -30,6 +30,11 @@ export interface JobResult {
    */
   readonly encoded?: readonly (string | Uint8Array)[];
   readonly counts?: readonly number[];
+  /**
+   * Called once the output is done with every batch of this result (sent, or given up on), so
+   * the memory behind `encoded` can be reused. After it, the batches must not be touched.
+   */
+  readonly release?: () => void;
 }
 
 export interface OutputMetrics {
@@ -154,7 +159,10 @@ export class OutputRunner {
     if (this.#failed) {
       // Never leave a job's promise unowned: a rejection nobody awaits would end the process.
       p.then(
-        (r) => this.#count('undeliverable', r.count),
+        (r) => {
+          this.#count('undeliverable', r.count);
+          r.release?.();
+        },
         (e) => this.#jobFailed(e, onLost),
       );
       throw this.#failedError();
@@ -254,6 +262,7 @@ export class OutputRunner {
   }
 
   async #deliver(result: JobResult, sampleId: string): Promise<void> {
+    const started: Array<Promise<void>> = [];
     for (const batch of this.#batches(result)) {
       if (this.#failed) {
         this.#count('undeliverable', batch.count);
@@ -270,8 +279,13 @@ export class OutputRunner {
         this.#gauge();
       });
       this.#sending.add(p);
+      started.push(p);
       this.#gauge();
     }
+    const release = result.release;
+    if (!release) return;
+    if (started.length === 0) release();
+    else void Promise.allSettled(started).then(release);
   }
 
   *#batches(r: JobResult): Generator<Batch> {

@@ -36,24 +36,37 @@ export class StdoutSink {
     return --this.#users === 0;
   }
 
-  /** Writes a chunk (text or UTF-8 bytes); resolves when the stream can take more. */
+  /**
+   * Writes a chunk. Text: resolves when the stream can take more. Bytes: resolves once the
+   * stream has handed every byte to the operating system, so the caller may reuse the memory
+   * (line buffers are recycled, see BufferPool).
+   */
   write(chunk: string | Uint8Array): Promise<void> | void {
     if (this.#broken) throw brokenError(this.#broken);
-    const len = typeof chunk === 'string' ? chunk.length : chunk.byteLength;
-    if (len <= this.sliceBytes) {
-      if (this.stream.write(chunk)) return;
-      return this.#drained();
+    if (typeof chunk === 'string') {
+      if (chunk.length <= this.sliceBytes) {
+        if (this.stream.write(chunk)) return;
+        return this.#drained();
+      }
+      return this.#writeSlices(Buffer.from(chunk, 'utf8'), false);
     }
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-    return this.#writeSlices(buf);
+    return this.#writeSlices(chunk, true);
   }
 
-  async #writeSlices(buf: Uint8Array): Promise<void> {
+  async #writeSlices(buf: Uint8Array, untilWritten: boolean): Promise<void> {
     // Slices may cut a UTF-8 character in two; the reader sees one byte stream, so that is fine.
-    for (let off = 0; off < buf.byteLength; off += this.sliceBytes) {
+    const n = buf.byteLength;
+    for (let off = 0; off < n; off += this.sliceBytes) {
       if (this.#broken) throw brokenError(this.#broken);
-      const ok = this.stream.write(buf.subarray(off, Math.min(buf.byteLength, off + this.sliceBytes)));
-      if (!ok) await this.#drained();
+      const slice = buf.subarray(off, Math.min(n, off + this.sliceBytes));
+      if (untilWritten && off + this.sliceBytes >= n) {
+        // The last slice: its callback means everything before it was written too.
+        await new Promise<void>((resolve, reject) => {
+          this.stream.write(slice, (e) => (e ? reject(brokenError(e)) : resolve()));
+        });
+        return;
+      }
+      if (!this.stream.write(slice)) await this.#drained();
     }
   }
 

@@ -112,13 +112,6 @@ export interface Generator {
   close?(): void | Promise<void>;
 }
 
-/**
- * A setting a plugin adds to eventgen.conf (and to the generated spec). As SettingDef, except
- * that `inherit` (copied from [global] into stanzas; default true) and `group` (heading in the
- * spec; default "<kind> plugin <name>") may be left out.
- */
-export type PluginSettingDef = Omit<SettingDef, 'inherit' | 'group'> & { readonly inherit?: boolean; readonly group?: string };
-
 export interface PluginBase {
   readonly kind: PluginKind;
   /** The name used in `generator =`, `rater =` or `outputMode =`. */
@@ -126,8 +119,12 @@ export interface PluginBase {
   /** Must equal PLUGIN_API_VERSION. */
   readonly apiVersion: number;
   readonly description?: string;
-  /** Settings this plugin adds to the schema (and to the generated .conf.spec). */
-  readonly settings?: readonly PluginSettingDef[];
+  /**
+   * Settings this plugin adds to the schema (and to the generated .conf.spec). Plugins written
+   * in plain JavaScript may leave out `inherit` (default true: a per-stanza setting, defaulted
+   * from [global]) and `group` (default "<kind> plugin <name>"); the registry fills them in.
+   */
+  readonly settings?: readonly SettingDef[];
 }
 
 export interface GeneratorPlugin extends PluginBase {

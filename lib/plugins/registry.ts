@@ -131,7 +131,7 @@ function unwrapDefault(m: unknown): unknown {
 
 /** Plain-JS plugins may leave out group and inherit: settings are per-sample and grouped under the plugin. */
 function normaliseSettings(plugin: Plugin): SettingDef[] {
-  return (plugin.settings ?? []).map((d) => ({ ...d, inherit: d.inherit ?? true, group: d.group ?? `${plugin.kind} plugin ${plugin.name}` }));
+  return (plugin.settings ?? []).map((d: Partial<SettingDef> & Pick<SettingDef, 'name' | 'type' | 'doc'>) => ({ ...d, inherit: d.inherit ?? true, group: d.group ?? `${plugin.kind} plugin ${plugin.name}` }));
 }
 
 /** The same plugin, with create() errors that say which plugin, app and file failed. */

@@ -155,8 +155,11 @@ export interface RenderedLines {
  */
 export const RENDER_LINES = Symbol.for('eventgen.renderLines');
 export interface LineRenderer {
-  [RENDER_LINES](job: GenerationJob, ctx: GeneratorContext, batchSize: number, as: 'bytes' | 'string'): RenderedLines;
+  /** `alloc` supplies the byte buffer (a pool, so that jobs reuse memory); default: a new one. */
+  [RENDER_LINES](job: GenerationJob, ctx: GeneratorContext, batchSize: number, as: 'bytes' | 'string', alloc?: (minBytes: number) => Buffer): RenderedLines;
 }
+
+const newBuffer = (n: number): Buffer => Buffer.allocUnsafeSlow(n);
 export function isLineRenderer(g: unknown): g is LineRenderer {
   return typeof (g as Partial<LineRenderer> | undefined)?.[RENDER_LINES] === 'function';
 }
@@ -179,8 +182,11 @@ class LineCollector {
   #part = '';
   #n = 0;
 
-  constructor(asBytes: boolean, expectedBytes: number) {
-    if (asBytes) this.#buf = Buffer.allocUnsafeSlow(Math.max(4096, expectedBytes));
+  readonly #alloc: (minBytes: number) => Buffer;
+
+  constructor(asBytes: boolean, expectedBytes: number, alloc: (minBytes: number) => Buffer = newBuffer) {
+    this.#alloc = alloc;
+    if (asBytes) this.#buf = alloc(Math.max(4096, expectedBytes));
   }
 
   add(line: string): void {
@@ -201,7 +207,7 @@ class LineCollector {
     }
     // A UTF-16 unit is at most 3 UTF-8 bytes: make room for the worst case, then write.
     if (this.#off + part.length * 3 > buf.length) {
-      const bigger = Buffer.allocUnsafeSlow(Math.max(buf.length * 2, this.#off + part.length * 3));
+      const bigger = this.#alloc(Math.max(buf.length * 2, this.#off + part.length * 3));
       buf.copy(bigger, 0, 0, this.#off);
       this.#buf = buf = bigger;
     }
@@ -276,7 +282,7 @@ class SampleGenerator implements Generator, LineRenderer {
 
   // The loop of generate(), writing lines instead of objects. Keep the two in step: same
   // order of random draws (event pick, pivot, metadata, tokens); a unit test compares them.
-  [RENDER_LINES](job: GenerationJob, ctx: GeneratorContext, batchSize: number, as: 'bytes' | 'string'): RenderedLines {
+  [RENDER_LINES](job: GenerationJob, ctx: GeneratorContext, batchSize: number, as: 'bytes' | 'string', alloc?: (minBytes: number) => Buffer): RenderedLines {
     const c = this.#c;
     const n = c.templates.length;
     if (n === 0) return { encoded: [], counts: [] };
@@ -291,7 +297,7 @@ class SampleGenerator implements Generator, LineRenderer {
     const subsecond = c.subsecond;
     const metaIsRandom = c.metaIsRandom;
     const ectx: EventContext = { pivotMs: 0, latestMs: job.latest, eventIndex: 0, serial: 0, random, tz: c.tz };
-    const lines = new LineCollector(as === 'bytes', Math.ceil(count * this.#lineBytes * 1.1));
+    const lines = new LineCollector(as === 'bytes', Math.ceil(count * this.#lineBytes * 1.1), alloc);
     let inBatch = 0;
     for (let i = 0; i < count; i++) {
       const k = randomize ? random.int(0, n - 1) : (job.intervalOffset + i) % n;

@@ -185,7 +185,7 @@ describe('OutputRunner', () => {
     const { r, log } = runner(
       {
         send() {
-          throw { code: 7 }; // eslint-disable-line no-throw-literal
+          throw { code: 7 };
         },
       },
       { maxUnknownAttempts: 1 },

@@ -105,7 +105,7 @@ describe('PluginRegistry', () => {
       },
       { app: 'acme', file: '/acme/bin/grumpy.js' },
     );
-    expect(() => r.plugin.create({} as never, { log: console })).toThrow('rater plugin "grumpy" from app acme (/acme/bin/grumpy.js): no rates today');
+    expect(() => (r.plugin.create as (s: unknown, c: unknown) => unknown)({}, { log: console })).toThrow('rater plugin "grumpy" from app acme (/acme/bin/grumpy.js): no rates today');
     expect(describeOrigin(r.origin)).toBe('app acme (/acme/bin/grumpy.js)');
     expect(reg.pluginFiles()).toEqual([{ file: '/acme/bin/grumpy.js', app: 'acme' }]);
   });

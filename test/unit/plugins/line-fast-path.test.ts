@@ -12,7 +12,7 @@ import { resolveSamples } from '../../../lib/conf/resolve';
 import { isLineRenderer, RENDER_LINES } from '../../../lib/plugins/generator/default';
 import { encodeLines } from '../../../lib/plugins/output/stdout';
 import { Random } from '../../../lib/util/random';
-import type { GenerationJob, SampleSpec } from '../../../lib/plugins/api';
+import type { EventRecord, GenerationJob, SampleSpec } from '../../../lib/plugins/api';
 import { flatString } from '../../../lib/tokens/template';
 
 let dir: string;
@@ -81,7 +81,7 @@ describe('default generator line fast path', () => {
     if (!isLineRenderer(gen)) return;
     for (const seq of [0, 7]) {
       const job = jobOf(sample, seq, count);
-      const events = gen.generate!(job, { random: new Random([1, sample.id, seq]), log: console }) as ReturnType<NonNullable<typeof gen.generate>> & unknown[];
+      const events = gen.generate!(job, { random: new Random([1, sample.id, seq]), log: console }) as EventRecord[];
       const expected: string[] = [];
       for (let i = 0; i < events.length; i += batch) expected.push(encodeLines(events.slice(i, i + batch)));
       for (const as of ['bytes', 'string'] as const) {
