@@ -164,9 +164,11 @@ export async function main(argv: string[]): Promise<number> {
   const engine = new Engine({ samples: resolved.samples, registry, clock, seed, log, executor, onInterval: (_id, n) => progress.add(n) });
   let signals = 0;
   const onSignal = () => {
-    // First signal: stop the timers and flush. Second: the user insists; stop retrying outputs.
+    // First signal: stop the timers and flush. Second: stop retrying outputs (what is still
+    // undelivered is reported). Third: leave now.
     if (++signals === 1) engine.stop();
-    else closeDeadline = Date.now();
+    else if (signals === 2) closeDeadline = Date.now();
+    else process.exit(130);
   };
   let closeDeadline = Infinity;
   process.on('SIGINT', onSignal);

@@ -79,7 +79,10 @@ export class Engine {
     return this.#runners;
   }
 
+  #deadline: () => number = () => Infinity;
+
   async run(opts: { closeDeadline?: () => number } = {}): Promise<RunSummary> {
+    if (opts.closeDeadline) this.#deadline = opts.closeDeadline;
     const prepared: Prepared[] = [];
     const volumeShares = perDayVolumeShares(this.#opts.samples);
     for (const sample of this.#opts.samples) {
@@ -92,10 +95,10 @@ export class Engine {
     await this.#executor.start?.(prepared.map((p) => p.sample));
     await Promise.all(prepared.map((p) => this.#runSample(p)));
     // Jobs still running on workers must finish before the pool goes away.
+    const deadline = this.#deadline;
     for (const runner of this.#runners.values()) await runner.drain();
     await this.#executor.close?.();
     const outputs: RunSummary['outputs'] = [];
-    const deadline = opts.closeDeadline?.() ?? Infinity;
     for (const [key, runner] of this.#runners) outputs.push({ key, metrics: await runner.close(deadline) });
     const failed = this.#outcomes.some((o) => o.error) || outputs.some((o) => o.metrics.undeliverable > 0 || o.metrics.lost > 0);
     return { samples: this.#outcomes, outputs, failed };
@@ -123,6 +126,8 @@ export class Engine {
       const output = out.plugin.create(sample, { log: ctx.log, sample });
       const batchSize = Number(s.maxQueueLength) > 0 ? Number(s.maxQueueLength) : out.plugin.batchSize;
       runner = new OutputRunner(key, out.plugin, output, { batchSize, log: this.#opts.log });
+      // Retries end at the caller's deadline, which a second signal moves to "now".
+      runner.setDeadline(this.#deadline);
       this.#runners.set(key, runner);
     }
     return { sample, genPlugin: gen.plugin, generator, rater, runner, outPlugin: out.plugin, tz };

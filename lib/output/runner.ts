@@ -118,8 +118,8 @@ export class OutputRunner {
   #pumping?: Promise<void>;
   #waiters: Array<() => void> = [];
   readonly #sending = new Set<Promise<void>>();
-  #closing = false;
-  #deadline = Infinity;
+  /** Read before every retry: a shutdown signal may move it at any time. */
+  #deadline: () => number = () => Infinity;
   #failed?: Error;
   #consecutiveFailures = 0;
   readonly #concurrency: number;
@@ -186,12 +186,23 @@ export class OutputRunner {
   }
 
   /**
+   * When retrying must stop (epoch ms, or a function read before each retry). Set at any time:
+   * the CLI moves it to "now" on a second Ctrl-C, the modular input on SIGTERM.
+   */
+  setDeadline(deadline: number | (() => number)): void {
+    this.#deadline = typeof deadline === 'function' ? deadline : () => deadline;
+  }
+
+  /**
    * Drains, flushes and closes the output. Retries stop at `deadline` (epoch ms); whatever
    * is still undelivered then is counted as undeliverable.
    */
-  async close(deadline = Infinity): Promise<OutputMetrics> {
-    this.#closing = true;
-    this.#deadline = deadline;
+  #sleepUnlessDeadline(ms: number): Promise<void> {
+    return sleepSteps(ms, this.#deadline);
+  }
+
+  async close(deadline: number | (() => number) = Infinity): Promise<OutputMetrics> {
+    this.setDeadline(deadline);
     await this.drain();
     try {
       await this.output.flush?.();
@@ -336,7 +347,7 @@ export class OutputRunner {
         const permanent = err.kind === 'permanent';
         const unknownExhausted = err.kind === 'unknown' && attempt >= this.#opts.maxUnknownAttempts;
         const wait = Math.min(this.#opts.maxBackoffMs, err.retryAfterMs ?? backoff) * (0.75 + Math.random() * 0.5);
-        const pastDeadline = this.#closing && Date.now() + wait > this.#deadline;
+        const pastDeadline = Date.now() + wait > this.#deadline();
         if (permanent || unknownExhausted || pastDeadline) {
           this.#count('undeliverable', batch.count);
           this.#consecutiveFailures++;
@@ -359,11 +370,18 @@ export class OutputRunner {
         }
         this.metrics.retries++;
         this.#opts.log.warn({ output: this.key, sample: sampleId, attempt, retryInMs: Math.round(wait), err: err.message }, 'Output failed; retrying.');
-        await (this.#opts.sleep ?? delay)(wait);
+        if (this.#opts.sleep) await this.#opts.sleep(wait);
+        else await this.#sleepUnlessDeadline(wait);
         backoff = Math.min(this.#opts.maxBackoffMs, backoff * 2);
       }
     }
   }
+}
+
+// Backoff sleeps are cut short when the deadline moves before them (a second signal).
+async function sleepSteps(ms: number, deadline: () => number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until && Date.now() < deadline()) await delay(Math.min(250, until - Date.now()));
 }
 
 function delay(ms: number): Promise<void> {

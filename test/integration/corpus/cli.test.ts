@@ -46,3 +46,28 @@ test('the README demo runs and prints both sourcetypes\' events', async () => {
   expect(ls.filter((l) => /^Nov 27 1[34]:\d{2}:\d{2} web-01 (sshd|sudo)\[\d+\]/.test(l)).length).toBeGreaterThan(3);
   expect(r.stdout).not.toMatch(/@@user|"UA"/);
 });
+
+test('a dead output: the first Ctrl-C flushes, the second stops retrying and reports what was undeliverable', async () => {
+  const { spawn } = await import('node:child_process');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const { tempDir, CLI } = await import('../../helpers/cli');
+  const t = tempDir();
+  mkdirSync(join(t.dir, 'samples'));
+  writeFileSync(join(t.dir, 'samples', 'a.log'), 'hello\nworld\n');
+  writeFileSync(join(t.dir, 'eventgen.conf'), '[a\\.log]\nend = 1\noutputMode = httpevent\nhttpeventServers = {"servers":[{"protocol":"http","address":"127.0.0.1","port":"9","key":"k"}]}\n');
+  const child = spawn(process.execPath, [CLI, 'generate', join(t.dir, 'eventgen.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  await new Promise((r) => setTimeout(r, 1200));
+  child.kill('SIGINT');
+  await new Promise((r) => setTimeout(r, 500));
+  const t0 = Date.now();
+  child.kill('SIGINT');
+  const code = await exited;
+  t.cleanup();
+  expect(Date.now() - t0).toBeLessThan(2000);
+  expect(code).toBe(1);
+  expect(stderr).toContain('Output still failing at shutdown; the batch is undeliverable.');
+  expect(stderr).toMatch(/0 events delivered, 2 undeliverable, 0 lost\./);
+});
