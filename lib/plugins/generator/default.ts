@@ -111,18 +111,36 @@ function hostReplacer(sample: SampleSpec): ((host: string, random: GeneratorCont
   }
   if (!lines.length) throw new SampleSetupError(`host.replacement file ${path} is empty`);
   const values = col ? lines.map((l) => l.split(',')[col - 1] ?? '') : lines;
-  const cache = new Map<string, boolean>();
-  return (host, random) => {
-    let hit = cache.get(host);
-    if (hit === undefined) {
-      inner.lastIndex = 0;
-      hit = inner.test(host);
-      cache.set(host, hit);
-    }
-    if (!hit) return host;
-    const v = random.pick(values);
+  // Each distinct host is split once around its matches; per event only the pieces are joined
+  // around one drawn value (every match gets the same value, as with any token).
+  const pieces = new Map<string, string[] | null>();
+  const split = (host: string): string[] | null => {
+    const out: string[] = [];
+    let last = 0;
     inner.lastIndex = 0;
-    return host.replace(inner, () => v);
+    for (let mm = inner.exec(host); mm; mm = inner.exec(host)) {
+      if (mm[0].length === 0) {
+        inner.lastIndex++;
+        continue;
+      }
+      out.push(host.slice(last, mm.index));
+      last = mm.index + mm[0].length;
+    }
+    if (out.length === 0) return null;
+    out.push(host.slice(last));
+    return out;
+  };
+  return (host, random) => {
+    let p = pieces.get(host);
+    if (p === undefined) {
+      p = split(host);
+      pieces.set(host, p);
+    }
+    if (p === null) return host;
+    const v = random.pick(values);
+    let result = p[0];
+    for (let i = 1; i < p.length; i++) result += v + p[i];
+    return result;
   };
 }
 

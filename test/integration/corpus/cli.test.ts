@@ -71,3 +71,10 @@ test('a dead output: the first Ctrl-C flushes, the second stops retrying and rep
   expect(stderr).toContain('Output still failing at shutdown; the batch is undeliverable.');
   expect(stderr).toMatch(/0 events delivered, 2 undeliverable, 0 lost\./);
 });
+
+test('host.token / host.replacement: each event gets one host from the file, never a doubled one', async () => {
+  const r = await runCli(['generate', 'demo/eventgen.conf', '--output', 'modinput', '--now', '2026-11-27T14:00:00Z', '--seed', '1', '-e', '1'], { cwd: REPO });
+  const hosts = [...r.stdout.matchAll(/<host>([^<]*)<\/host>/g)].map((m) => m[1]);
+  expect(hosts.length).toBeGreaterThan(10);
+  for (const h of hosts) expect(h).toMatch(/^web-0[123]$/);
+});
