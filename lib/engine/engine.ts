@@ -12,7 +12,7 @@ import { Random } from '../util/random';
 import type { Clock, ClockActor } from './clock';
 import { parseRelativeTime } from '../time/relative';
 import { parseTimeZone, type TimeZone } from '../time/tz';
-import { InProcessExecutor, type Executor } from './executor';
+import { batchSizeFor, InProcessExecutor, type Executor } from './executor';
 import { parseEnd, type EndSpec } from './end';
 
 export interface EngineOptions {
@@ -124,8 +124,7 @@ export class Engine {
     let runner = this.#runners.get(key);
     if (!runner) {
       const output = out.plugin.create(sample, { log: ctx.log, sample });
-      const batchSize = Number(s.maxQueueLength) > 0 ? Number(s.maxQueueLength) : out.plugin.batchSize;
-      runner = new OutputRunner(key, out.plugin, output, { batchSize, log: this.#opts.log });
+      runner = new OutputRunner(key, out.plugin, output, { batchSize: batchSizeFor(sample, out.plugin), log: this.#opts.log });
       // Retries end at the caller's deadline, which a second signal moves to "now".
       runner.setDeadline(this.#deadline);
       this.#runners.set(key, runner);

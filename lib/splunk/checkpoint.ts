@@ -17,9 +17,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SampleSpec } from '../plugins/api';
-import { parseEnd } from '../engine/end';
+import { parseEnd, type EndSpec } from '../engine/end';
 import { parseRelativeTime } from '../time/relative';
-import { parseTimeZone } from '../time/tz';
+import { parseTimeZone, type TimeZone } from '../time/tz';
 
 export interface SampleCheckpoint {
   /**
@@ -113,15 +113,9 @@ export class CheckpointStore {
 
   /** Tells the store how a sample of this run ends, so {@link record} can mark it done. */
   track(sample: SampleSpec, now: number): void {
-    const s = sample.settings;
-    const tz = parseTimeZone(String(s.timezone ?? 'local'));
-    let end: { intervals?: number; at?: number } = {};
-    try {
-      end = tz ? parseEnd(s.end, now, tz) : {};
-    } catch {
-      // The engine reports a bad `end`; the store just does not mark the sample done.
-    }
-    this.#plans.set(sample.id, { intervalMs: Number(s.interval) * 1000, endIntervals: end.intervals, endAt: end.at, runStart: now, sawBackfill: false });
+    // A bad `end` is the engine's to report; the store just does not mark the sample done.
+    const end = sampleEnd(sample, now)?.end ?? {};
+    this.#plans.set(sample.id, { intervalMs: Number(sample.settings.interval) * 1000, endIntervals: end.intervals, endAt: end.at, runStart: now, sawBackfill: false });
   }
 
   /** One interval of a sample was generated (the engine's onInterval). */
@@ -222,14 +216,12 @@ export function applyCheckpoints(
       continue;
     }
     const s = sample.settings;
-    const tz = parseTimeZone(String(s.timezone ?? 'local'));
-    let end: { intervals?: number; at?: number } = {};
-    try {
-      end = tz ? parseEnd(s.end, now, tz) : {};
-    } catch {
-      out.push(sample); // the engine reports the bad `end`
+    const read = sampleEnd(sample, now);
+    if (!read) {
+      out.push(sample); // the engine reports the bad `end` or `timezone`
       continue;
     }
+    const { end, tz } = read;
     const settings: Record<string, unknown> = { ...s };
     if (end.intervals !== undefined) {
       // A fixed number of intervals: run what is left; catching up would count twice.
@@ -251,7 +243,7 @@ export function applyCheckpoints(
     let from = cp.until;
     // Never reach further back than the configured backfill, or than maxCatchUp without one.
     let floor = now - maxCatchUp;
-    if (s.backfill !== undefined && tz) {
+    if (s.backfill !== undefined) {
       const r = parseRelativeTime(String(s.backfill));
       if (r.resolve) floor = Math.min(floor, r.resolve(now, tz));
     }
@@ -269,4 +261,15 @@ export function applyCheckpoints(
     out.push({ ...sample, settings });
   }
   return { samples: out, notes };
+}
+
+/** The sample's `end` (and zone) as the engine reads them, or undefined when either is invalid. */
+function sampleEnd(sample: SampleSpec, now: number): { end: EndSpec; tz: TimeZone } | undefined {
+  const tz = parseTimeZone(String(sample.settings.timezone ?? 'local'));
+  if (!tz) return undefined;
+  try {
+    return { end: parseEnd(sample.settings.end, now, tz), tz };
+  } catch {
+    return undefined;
+  }
 }

@@ -37,10 +37,10 @@ export function runCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proces
   });
 }
 
-/** A private writable copy of the corpus's tests/ folder; returns the folder to run in. */
-export function corpusWorkdir(): { dir: string; cleanup: () => void } {
+/** A private writable copy of a corpus folder (tests/large by default); returns the folder to run in. */
+export function corpusWorkdir(part = join('tests', 'large')): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'eventgen-corpus-'));
-  cpSync(join(CORPUS, 'tests', 'large'), join(dir, 'tests', 'large'), { recursive: true });
+  cpSync(join(CORPUS, part), join(dir, part), { recursive: true });
   mkdirSync(join(dir, 'tests', 'large', 'results'), { recursive: true });
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

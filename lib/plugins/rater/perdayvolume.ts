@@ -16,47 +16,13 @@
 import type { Rater, RaterPlugin, SampleSpec } from '../api';
 import { PLUGIN_API_VERSION } from '../api';
 import type { Random } from '../../util/random';
-import { offsetMinutesAt, parseTimeZone, LOCAL } from '../../time/tz';
-
-type RateTable = Readonly<Record<string, number>> | undefined;
+import { rateFactor } from './config';
 
 export const GIB = 1024 * 1024 * 1024;
 
-/** The table's mean over keys from..to (missing keys count as 1), or 1 when there is no table. */
-function meanOf(table: RateTable, from: number, to: number): number {
-  if (!table) return 1;
-  let sum = 0;
-  for (let k = from; k <= to; k++) sum += table[String(k)] ?? 1;
-  const mean = sum / (to - from + 1);
-  return mean > 0 ? mean : 1;
-}
-
-/** The volume multiplier at `at` (epoch ms) for this sample. */
+/** The volume multiplier at `at` (epoch ms): the config rater's, with the day's shape normalised. */
 export function volumeFactor(sample: SampleSpec): (at: number, random: Random) => number {
-  const s = sample.settings;
-  const tz = parseTimeZone(String(s.timezone ?? 'local')) ?? LOCAL;
-  const hour = s.hourOfDayRate as RateTable;
-  const minute = s.minuteOfHourRate as RateTable;
-  const dow = s.dayOfWeekRate as RateTable;
-  const dom = s.dayOfMonthRate as RateTable;
-  const month = s.monthOfYearRate as RateTable;
-  const hourMean = meanOf(hour, 0, 23);
-  const minuteMean = meanOf(minute, 0, 59);
-  const rc = typeof s.randomizeCount === 'number' ? s.randomizeCount : 0;
-  const spread = Math.round(rc * 1000);
-  return (at, random) => {
-    let f = 1;
-    if (spread > 0) f *= 1 + (random.int(0, spread) - spread / 2) / 1000;
-    if (hour || minute || dow || dom || month) {
-      const d = new Date(at + offsetMinutesAt(tz, at) * 60000);
-      if (hour) f *= (hour[String(d.getUTCHours())] ?? 1) / hourMean;
-      if (minute) f *= (minute[String(d.getUTCMinutes())] ?? 1) / minuteMean;
-      if (dow) f *= dow[String(d.getUTCDay())] ?? 1; // 0 = Sunday
-      if (dom) f *= dom[String(d.getUTCDate())] ?? 1;
-      if (month) f *= month[String(d.getUTCMonth() + 1)] ?? 1;
-    }
-    return f;
-  };
+  return rateFactor(sample, { normaliseDayShape: true });
 }
 
 /** Bytes per interval before rating. */

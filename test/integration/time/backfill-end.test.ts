@@ -5,7 +5,7 @@
  * crashing (#393).
  */
 import { join } from 'node:path';
-import { corpusCopy, lines, NOW, NOW_MS, readLines, runCli, stampOf, type Run } from './support';
+import { corpusCopy, lines, NOW, NOW_MS, readLines, stampOf, type Run, generateOk, largeConf } from './support';
 
 let work: ReturnType<typeof corpusCopy>;
 beforeAll(() => {
@@ -13,11 +13,7 @@ beforeAll(() => {
 });
 afterAll(() => work.cleanup());
 
-async function gen(conf: string, ...extra: string[]): Promise<Run> {
-  const r = await runCli(['generate', join('tests', 'large', 'conf', `${conf}.conf`), '--seed', '1', ...extra], work.dir);
-  if (r.code !== 0) throw new Error(`eventgen ${conf} exited ${r.code}: ${r.stderr}`);
-  return r;
-}
+const gen = (conf: string, ...extra: string[]): Promise<Run> => generateOk(work.dir, largeConf(conf), ...extra);
 
 describe('backfill', () => {
   test('eventgen_sample_backfill: every timestamp after now − 16 s, and none in the future', async () => {

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { corpusCopy, NOW, runCli, scratch, type Run } from './support';
+import { corpusCopy, NOW, scratch, generateOk } from './support';
 
 const GIB = 1024 ** 3;
 
@@ -15,11 +15,7 @@ beforeAll(() => {
 });
 afterAll(() => work.cleanup());
 
-async function gen(cwd: string, conf: string, ...extra: string[]): Promise<Run> {
-  const r = await runCli(['generate', conf, '--seed', '1', ...extra], cwd);
-  if (r.code !== 0) throw new Error(`eventgen ${conf} exited ${r.code}: ${r.stderr}`);
-  return r;
-}
+const gen = generateOk;
 
 /** Bytes in a file and its rotated copies. */
 function fileBytes(dir: string, name: string): number {

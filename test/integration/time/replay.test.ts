@@ -5,7 +5,7 @@
  * sample replays at once; one short sample is paced on the real clock.
  */
 import { join } from 'node:path';
-import { corpusCopy, lines, modinputData, modinputTimes, NOW, NOW_MS, readLines, runCli, scratch, stampOf, type Run } from './support';
+import { corpusCopy, lines, modinputData, modinputTimes, NOW, NOW_MS, readLines, runCli, scratch, stampOf, type Run, generateOk, largeConf } from './support';
 
 let work: ReturnType<typeof corpusCopy>;
 beforeAll(() => {
@@ -13,11 +13,7 @@ beforeAll(() => {
 });
 afterAll(() => work.cleanup());
 
-async function gen(conf: string, ...extra: string[]): Promise<Run> {
-  const r = await runCli(['generate', join('tests', 'large', 'conf', `${conf}.conf`), '--seed', '1', ...extra], work.dir);
-  if (r.code !== 0) throw new Error(`eventgen ${conf} exited ${r.code}: ${r.stderr}`);
-  return r;
-}
+const gen = (conf: string, ...extra: string[]): Promise<Run> => generateOk(work.dir, largeConf(conf), ...extra);
 
 /** Seconds after the sample's first event, for tests/large/sample/replay (12 events over 21 s). */
 const SAMPLE_OFFSETS = [0, 1, 2, 3, 3, 4, 5, 6, 8, 20, 21, 21];

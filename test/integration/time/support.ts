@@ -4,13 +4,13 @@
  * the working directory) and read timestamps back.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const REPO = resolve(__dirname, '../../..');
-export const CLI = join(REPO, 'bin', 'eventgen');
-export const CORPUS = process.env.EVENTGEN_CORPUS ?? resolve(REPO, '../shared/corpus/eventgen');
+import { CLI, CORPUS, corpusWorkdir, REPO } from '../../helpers/cli';
+
+export { CLI, CORPUS, REPO };
 
 /** The simulated start used with --now (read as UTC: the CLI runs with TZ=UTC). */
 export const NOW = '2024-01-01T00:00:00';
@@ -56,13 +56,20 @@ export function runCli(args: string[], cwd: string, opts: { env?: NodeJS.Process
   });
 }
 
-/** A writable copy of the corpus's tests/ folder. */
+/** A writable copy of the corpus's whole tests/ folder (some configs here use sample_eventgen_conf/). */
 export function corpusCopy(): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'eventgen-time-'));
-  cpSync(join(CORPUS, 'tests'), join(dir, 'tests'), { recursive: true });
-  mkdirSync(join(dir, 'tests', 'large', 'results'), { recursive: true });
-  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return corpusWorkdir('tests');
 }
+
+/** `eventgen generate <conf> --seed 1 …` in `cwd`; throws with stderr unless it exits 0. */
+export async function generateOk(cwd: string, conf: string, ...extra: string[]): Promise<Run> {
+  const r = await runCli(['generate', conf, '--seed', '1', ...extra], cwd);
+  if (r.code !== 0) throw new Error(`eventgen ${conf} exited ${r.code}: ${r.stderr}`);
+  return r;
+}
+
+/** The path of one of the original's functional-test configs, relative to a corpus copy. */
+export const largeConf = (name: string): string => join('tests', 'large', 'conf', `${name}.conf`);
 
 /** A scratch folder with the given files. */
 export function scratch(files: Record<string, string>): { dir: string; cleanup: () => void } {

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CORPUS, corpusCopy, lines, NOW, NOW_MS, runCli, scratch, stampOf, type Run } from './support';
+import { CORPUS, corpusCopy, lines, NOW, NOW_MS, scratch, stampOf, generateOk, largeConf } from './support';
 
 let work: ReturnType<typeof corpusCopy>;
 beforeAll(() => {
@@ -12,12 +12,8 @@ beforeAll(() => {
 });
 afterAll(() => work.cleanup());
 
-async function gen(cwd: string, conf: string, ...extra: string[]): Promise<Run> {
-  const r = await runCli(['generate', conf, '--seed', '1', ...extra], cwd);
-  if (r.code !== 0) throw new Error(`eventgen ${conf} exited ${r.code}: ${r.stderr}`);
-  return r;
-}
-const large = (name: string) => join('tests', 'large', 'conf', `${name}.conf`);
+const gen = generateOk;
+const large = largeConf;
 
 describe('jinja, as the original tests it', () => {
   test.each([
