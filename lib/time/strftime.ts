@@ -301,6 +301,25 @@ export class CachedStrftime {
     const text = this.fn(sec * 1000, this.tz);
     this.keys[slot] = sec;
     this.values[slot] = text;
+    this.bytes[slot] = undefined;
     return text;
+  }
+
+  private readonly bytes: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(CachedStrftime.SLOTS).fill(undefined);
+  private lastSec = NaN;
+  private lastBytes: Uint8Array = new Uint8Array(0);
+
+  /** format() as UTF-8 bytes, cached with the string (the line fast path copies them). */
+  formatBytes(epochMs: number): Uint8Array {
+    if (this.subsecond) return Buffer.from(this.fn(epochMs, this.tz), 'utf8');
+    const sec = Math.floor(epochMs / 1000);
+    // Consecutive events mostly share a second: one comparison instead of the slot lookup.
+    if (sec === this.lastSec) return this.lastBytes;
+    const slot = sec & (CachedStrftime.SLOTS - 1);
+    if (this.keys[slot] !== sec) this.format(epochMs);
+    const b = (this.bytes[slot] ??= Buffer.from(this.values[slot], 'utf8'));
+    this.lastSec = sec;
+    this.lastBytes = b;
+    return b;
   }
 }

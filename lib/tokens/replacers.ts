@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import type { SampleSpec, TokenSpec } from '../plugins/api';
 import type { Random } from '../util/random';
 import { resolveDataFile } from '../util/paths';
-import { CachedStrftime } from '../time/strftime';
+import { CachedStrftime, formatterUsesSubsecond } from '../time/strftime';
+import { packStrings, type ByteSink, type PackedStrings } from './bytes';
 import { offsetMinutesAt, parseTimeZone, LOCAL, type TimeZone } from '../time/tz';
 
 /** Per-event state shared by the tokens of one event. */
@@ -23,7 +24,57 @@ export interface EventContext {
   tz: TimeZone;
 }
 
-export type Replacer = (ctx: EventContext) => string;
+/** Writes a token's value as UTF-8 bytes, drawing exactly the random numbers the string form draws. */
+export type ByteWriter = (ctx: EventContext, out: ByteSink) => void;
+
+/**
+ * The two commonest tokens, integer[a:b] and a per-second timestamp, described as data so the
+ * line writer can do their work inline: a call through a different closure for every token is
+ * an unpredictable call site that V8 cannot inline (measured: a quarter of the line writer).
+ * Every field is always present, so the writer's property loads see a single object shape.
+ */
+export interface InlineOp {
+  /** INLINE_NONE, INLINE_INT (min…max) or INLINE_TIME (clock at the event's time). */
+  readonly kind: number;
+  readonly min: number;
+  readonly max: number;
+  readonly clock: CachedStrftime | null;
+}
+export const INLINE_NONE = 0;
+export const INLINE_INT = 1;
+export const INLINE_TIME = 2;
+export const NO_INLINE: InlineOp = { kind: INLINE_NONE, min: 0, max: 0, clock: null };
+
+/**
+ * A token's value for one event; `bytes`, when present, is the same value written as bytes,
+ * and `inline` the same again as data (see InlineOp).
+ */
+export interface Replacer {
+  (ctx: EventContext): string;
+  readonly bytes?: ByteWriter;
+  readonly inline?: InlineOp;
+}
+
+function withBytes(fn: (ctx: EventContext) => string, bytes: ByteWriter, inline?: InlineOp): Replacer {
+  return Object.assign(fn, { bytes, inline });
+}
+
+/**
+ * A timestamp token: the event's time (pivot), or the window's end (replaytimestamp in sample
+ * mode). Bytes come from the per-second cache, unless the format shows fractions of a second.
+ */
+function timestampReplacer(f: CachedStrftime, windowEnd: boolean): Replacer {
+  if (formatterUsesSubsecond(f.pattern)) {
+    if (windowEnd) return withBytes((c) => f.format(c.latestMs), (c, o) => o.string(f.format(c.latestMs)));
+    return withBytes((c) => f.format(c.pivotMs), (c, o) => o.string(f.format(c.pivotMs)));
+  }
+  if (windowEnd) return withBytes((c) => f.format(c.latestMs), (c, o) => o.bytes(f.formatBytes(c.latestMs)));
+  return withBytes(
+    (c) => f.format(c.pivotMs),
+    (c, o) => o.bytes(f.formatBytes(c.pivotMs)),
+    { kind: INLINE_TIME, min: 0, max: 0, clock: f },
+  );
+}
 
 let serialCounter = 0;
 /** A number unique to one event within this thread (see EventContext.serial). */
@@ -41,17 +92,15 @@ const STRING_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 export function compileReplacer(t: TokenSpec, sample: SampleSpec): Replacer {
   const r = t.replacement;
   switch (t.replacementType) {
-    case 'static':
-      return () => r;
-    case 'timestamp': {
-      const f = new CachedStrftime(r, sampleZone(sample));
-      return (c) => f.format(c.pivotMs);
+    case 'static': {
+      const bytes = Buffer.from(r, 'utf8');
+      return withBytes(() => r, (_c, o) => o.bytes(bytes));
     }
-    case 'replaytimestamp': {
+    case 'timestamp':
+      return timestampReplacer(new CachedStrftime(r, sampleZone(sample)), false);
+    case 'replaytimestamp':
       // In sample mode the original formats the window's end; replay gives each event its own time.
-      const f = new CachedStrftime(r, sampleZone(sample));
-      return (c) => f.format(c.latestMs);
-    }
+      return timestampReplacer(new CachedStrftime(r, sampleZone(sample)), true);
     case 'random':
       return compileRandom(r);
     case 'rated':
@@ -59,7 +108,10 @@ export function compileReplacer(t: TokenSpec, sample: SampleSpec): Replacer {
     case 'integerid': {
       const start = Number(r.trim());
       if (!Number.isSafeInteger(start)) throw new TokenError(`integerid needs a whole number to start from, not ${JSON.stringify(r)}`);
-      return (c) => String(start + c.eventIndex);
+      return withBytes(
+        (c) => String(start + c.eventIndex),
+        (c, o) => o.int(start + c.eventIndex),
+      );
     }
     case 'file':
     case 'mvfile':
@@ -80,7 +132,11 @@ function compileRandom(spec: string): Replacer {
     const a = Number(m[1]);
     const b = Number(m[2]);
     if (a > b) throw new TokenError(`${s}: the lower bound ${a} is greater than the upper bound ${b}`);
-    return (c) => String(c.random.int(a, b));
+    return withBytes(
+      (c) => String(c.random.int(a, b)),
+      (c, o) => o.int(c.random.int(a, b)),
+      { kind: INLINE_INT, min: a, max: b, clock: null },
+    );
   }
   if ((m = /^float\[\s*([-+]?\d*\.?\d+)\s*:\s*([-+]?\d*\.?\d+)\s*\]$/i.exec(s))) {
     const a = Number(m[1]);
@@ -89,7 +145,19 @@ function compileRandom(spec: string): Replacer {
     const digits = Math.max(decimals(m[1]), decimals(m[2]));
     return (c) => (a + c.random.next() * (b - a)).toFixed(digits);
   }
-  if (lower === 'ipv4') return (c) => `${c.random.int(0, 255)}.${c.random.int(0, 255)}.${c.random.int(0, 255)}.${c.random.int(0, 255)}`;
+  if (lower === 'ipv4') {
+    const dot = Buffer.from('.');
+    return withBytes(
+      (c) => `${c.random.int(0, 255)}.${c.random.int(0, 255)}.${c.random.int(0, 255)}.${c.random.int(0, 255)}`,
+      (c, o) => {
+        o.int(c.random.int(0, 255));
+        for (let i = 0; i < 3; i++) {
+          o.bytes(dot);
+          o.int(c.random.int(0, 255));
+        }
+      },
+    );
+  }
   if (lower === 'ipv6') {
     return (c) => {
       let out = c.random.int(0, 65535).toString(16);
@@ -130,7 +198,13 @@ function compileRandom(spec: string): Replacer {
     }
     if (!Array.isArray(items) || items.length === 0) throw new TokenError(`${s}: the list must be a non-empty JSON array`);
     const strings = items.map(String);
-    return (c) => c.random.pick(strings);
+    const packed = packStrings(strings);
+    const n = strings.length;
+    // pick() is int(0, n - 1) drawn the same way, so both forms consume the same numbers.
+    return withBytes(
+      (c) => c.random.pick(strings),
+      (c, o) => o.packed(packed, c.random.int(0, n - 1)),
+    );
   }
   throw new TokenError(`unknown random replacement ${JSON.stringify(s)}; use integer[a:b], float[a.b:c.d], ipv4, ipv6, mac, guid, string(n), hex(n) or list["a","b"]`);
 }
@@ -154,6 +228,8 @@ function compileRated(spec: string, sample: SampleSpec): Replacer {
 interface FileData {
   lines: string[];
   columns?: string[][];
+  /** UTF-8 forms, by column (0: whole lines), shared by every token that reads the file. */
+  packed?: Map<number, PackedStrings>;
 }
 const files = new Map<string, FileData>();
 
@@ -191,16 +267,33 @@ function compileFile(t: TokenSpec, sample: SampleSpec): Replacer {
   if (data.lines.length === 0) throw new TokenError(`${t.replacementType} file ${path} is empty`);
   const lines = data.lines;
   const n = lines.length;
+  const values = col ? columnsOf(data).map((row) => row[col - 1] ?? '') : lines;
+  const encoded = packedOf(data, col, values);
   if (t.replacementType === 'seqfile') {
-    if (!col) return (c) => lines[c.eventIndex % n];
-    const columns = columnsOf(data);
-    return (c) => columns[c.eventIndex % n][col - 1] ?? '';
+    return withBytes(
+      (c) => values[c.eventIndex % n],
+      (c, o) => o.packed(encoded, c.eventIndex % n),
+    );
   }
   // Only column tokens share a row within an event (the original's mvhash); a whole-line token
   // draws its own line, so two tokens on one list (source and destination IP) differ.
-  if (!col) return (c) => lines[c.random.int(0, n - 1)];
-  const columns = columnsOf(data);
-  return (c) => columns[pickRow(path, n, c)][col - 1] ?? '';
+  if (!col) {
+    return withBytes(
+      (c) => values[c.random.int(0, n - 1)],
+      (c, o) => o.packed(encoded, c.random.int(0, n - 1)),
+    );
+  }
+  return withBytes(
+    (c) => values[pickRow(path, n, c)],
+    (c, o) => o.packed(encoded, pickRow(path, n, c)),
+  );
+}
+
+function packedOf(d: FileData, col: number, values: readonly string[]): PackedStrings {
+  d.packed ??= new Map();
+  let p = d.packed.get(col);
+  if (!p) d.packed.set(col, (p = packStrings(values)));
+  return p;
 }
 
 function columnsOf(d: FileData): string[][] {

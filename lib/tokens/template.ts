@@ -11,7 +11,8 @@
  */
 import type { TokenSpec } from '../plugins/api';
 import { compilePythonRegex } from './pyregex';
-import type { EventContext, Replacer } from './replacers';
+import { INLINE_INT, INLINE_TIME, NO_INLINE, type EventContext, type InlineOp, type Replacer } from './replacers';
+import { MAX_INT_BYTES, writeInt, type ByteSink } from './bytes';
 
 const SLOT_BASE = 0xe000;
 const MAX_SLOTS = 0x1800; // size of the private-use area we borrow
@@ -20,6 +21,8 @@ export interface CompiledToken {
   readonly spec: TokenSpec;
   readonly regex: RegExp;
   readonly replace: Replacer;
+  /** replace.inline, or NO_INLINE (see InlineOp). */
+  readonly inline: InlineOp;
 }
 
 export interface Template {
@@ -36,6 +39,15 @@ export interface Template {
    * change the event: its last piece is text that does not end in whitespace.
    */
   readonly linePieces?: readonly string[];
+  /** linePieces as UTF-8, for writeLine(). */
+  readonly lineBytes?: readonly Uint8Array[];
+  /** Bytes of lineBytes plus the most its integer tokens can write: room made per event. */
+  readonly lineReserve: number;
+}
+
+/** A compiled token from its parts. */
+export function compiledToken(spec: TokenSpec, regex: RegExp, replace: Replacer): CompiledToken {
+  return { spec, regex, replace, inline: replace.inline ?? NO_INLINE };
 }
 
 export function compileTokenRegex(token: string): RegExp {
@@ -61,10 +73,10 @@ export function compileTemplate(raw: string, tokens: readonly CompiledToken[]): 
     for (const [a, b] of ranges) {
       for (let i = a; i < b; i++) {
         const code = work.charCodeAt(i);
-        if (code >= SLOT_BASE && code < SLOT_BASE + MAX_SLOTS) return { pieces: [raw], slots: new Int32Array(0), used: new Int32Array(0), dynamic: raw };
+        if (code >= SLOT_BASE && code < SLOT_BASE + MAX_SLOTS) return { pieces: [raw], slots: new Int32Array(0), used: new Int32Array(0), dynamic: raw, lineReserve: 0 };
       }
     }
-    if (slotToken.length + ranges.length >= MAX_SLOTS) return { pieces: [raw], slots: new Int32Array(0), used: new Int32Array(0), dynamic: raw };
+    if (slotToken.length + ranges.length >= MAX_SLOTS) return { pieces: [raw], slots: new Int32Array(0), used: new Int32Array(0), dynamic: raw, lineReserve: 0 };
     // Replace right to left so earlier offsets stay valid.
     const placeholders: string[] = [];
     for (let k = 0; k < ranges.length; k++) {
@@ -92,7 +104,11 @@ export function compileTemplate(raw: string, tokens: readonly CompiledToken[]): 
   pieces.push(lit);
   const flatPieces = pieces.map(flatString);
   const linePieces = lit !== '' && !/\s$/.test(lit) ? [...flatPieces.slice(0, -1), flatString(lit + '\n')] : undefined;
-  return { pieces: flatPieces, slots: Int32Array.from(slots), used: Int32Array.from(new Set(slots)), linePieces };
+  const lineBytes = linePieces?.map((p) => new Uint8Array(Buffer.from(p, 'utf8')));
+  let lineReserve = 0;
+  for (const b of lineBytes ?? []) lineReserve += b.length;
+  for (const t of slots) if (tokens[t].inline.kind === INLINE_INT) lineReserve += MAX_INT_BYTES;
+  return { pieces: flatPieces, slots: Int32Array.from(slots), used: Int32Array.from(new Set(slots)), linePieces, lineBytes, lineReserve };
 }
 
 /**
@@ -137,6 +153,77 @@ export function renderLine(tpl: Template, tokens: readonly CompiledToken[], ctx:
   let out = pieces[0];
   for (let i = 0; i < slots.length; i++) out += values[slots[i]] + pieces[i + 1];
   return out;
+}
+
+/**
+ * renderLine() written as UTF-8 into `out`, byte for byte the same and with the same random
+ * draws: tokens are evaluated at their first slot (the order of `used`), and a later slot of
+ * the same token copies the bytes written first. `seen` (two entries per token) and `values`
+ * (one per token) are scratch space reused across events.
+ *
+ * This is the innermost loop of generation, so it works on local copies of the buffer and
+ * position: room for the pieces and integer tokens is made once per event (lineReserve), and
+ * again only after values of unknown length.
+ */
+export function writeLine(tpl: Template, tokens: readonly CompiledToken[], ctx: EventContext, out: ByteSink, seen: Int32Array, values: string[]): void {
+  const pieces = tpl.lineBytes;
+  if (pieces === undefined) {
+    out.string(renderLine(tpl, tokens, ctx, values));
+    return;
+  }
+  const reserve = tpl.lineReserve;
+  out.ensure(reserve);
+  let buf = out.buf;
+  let pos = copyBytes(buf, out.pos, pieces[0]);
+  const slots = tpl.slots;
+  const repeats = slots.length !== tpl.used.length;
+  if (repeats) seen.fill(-1);
+  for (let i = 0; i < slots.length; i++) {
+    const t = slots[i];
+    const op = tokens[t].inline;
+    const start = pos;
+    if (repeats && seen[2 * t] >= 0) {
+      out.pos = pos;
+      out.repeat(seen[2 * t], seen[2 * t + 1]);
+      out.ensure(reserve);
+      buf = out.buf;
+      pos = out.pos;
+    } else if (op.kind === INLINE_INT) pos = writeInt(buf, pos, ctx.random.int(op.min, op.max));
+    else if (op.kind === INLINE_TIME) {
+      const b = op.clock!.formatBytes(ctx.pivotMs);
+      if (pos + b.length + reserve > buf.length) {
+        out.pos = pos;
+        out.ensure(b.length + reserve);
+        buf = out.buf;
+      }
+      pos = copyBytes(buf, pos, b);
+    } else {
+      out.pos = pos;
+      const r = tokens[t].replace;
+      if (r.bytes !== undefined) r.bytes(ctx, out);
+      else out.string(r(ctx));
+      out.ensure(reserve);
+      buf = out.buf;
+      pos = out.pos;
+    }
+    if (repeats && seen[2 * t] < 0) {
+      seen[2 * t] = start;
+      seen[2 * t + 1] = pos;
+    }
+    pos = copyBytes(buf, pos, pieces[i + 1]);
+  }
+  out.pos = pos;
+}
+
+/** Copies a piece: short ones by hand (a call to set() costs more than a few bytes' loop). */
+function copyBytes(buf: Uint8Array, pos: number, b: Uint8Array): number {
+  const n = b.length;
+  if (n > 16) {
+    buf.set(b, pos);
+    return pos + n;
+  }
+  for (let i = 0; i < n; i++) buf[pos + i] = b[i];
+  return pos + n;
 }
 
 /** The original's algorithm, for the rare event whose tokens overlap. */

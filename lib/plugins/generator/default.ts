@@ -7,7 +7,8 @@ import type { EventRecord, Generator, GeneratorPlugin, GenerationJob, GeneratorC
 import { PLUGIN_API_VERSION } from '../api';
 import { loadSample, type SampleEvent } from '../../samples/load';
 import { compileReplacer, nextSerial, TokenError, type EventContext } from '../../tokens/replacers';
-import { compileTemplate, compileTokenRegex, render, renderLine, type CompiledToken, type Template } from '../../tokens/template';
+import { compiledToken, compileTemplate, compileTokenRegex, render, renderLine, writeLine, type CompiledToken, type Template } from '../../tokens/template';
+import { ByteSink } from '../../tokens/bytes';
 import { parseTimeZone, type TimeZone } from '../../time/tz';
 import { formatterUsesSubsecond } from '../../time/strftime';
 import { compilePythonRegex, RegexError } from '../../tokens/pyregex';
@@ -37,7 +38,7 @@ export function compileTokens(sample: SampleSpec): CompiledToken[] {
       throw new SampleSetupError(`token.${spec.n}.token = ${JSON.stringify(spec.token)} is not a valid regular expression: ${(e as RegexError).message}`);
     }
     try {
-      return { spec, regex, replace: compileReplacer(spec, sample) };
+      return compiledToken(spec, regex, compileReplacer(spec, sample));
     } catch (e) {
       if (e instanceof TokenError) throw new SampleSetupError(`token.${spec.n}.replacement = ${JSON.stringify(spec.replacement)}: ${e.message}`);
       throw e;
@@ -182,33 +183,75 @@ export function isLineRenderer(g: unknown): g is LineRenderer {
   return typeof (g as Partial<LineRenderer> | undefined)?.[RENDER_LINES] === 'function';
 }
 
+/** Where the line fast path puts each event's line; cut() ends an output batch. */
+interface LineWriter {
+  line(tpl: Template, tokens: readonly CompiledToken[], ctx: EventContext): void;
+  cut(): void;
+  finish(): RenderedLines;
+}
+
+/** Lines written as UTF-8 into one buffer (see writeLine), cut into batches by offsets. */
+class ByteLines implements LineWriter {
+  readonly #out: ByteSink;
+  readonly #seen: Int32Array;
+  readonly #values: string[];
+  readonly #counts: number[] = [];
+  readonly #ends: number[] = [];
+  #n = 0;
+
+  constructor(out: ByteSink, tokenCount: number) {
+    this.#out = out;
+    this.#seen = new Int32Array(2 * tokenCount);
+    this.#values = new Array<string>(tokenCount).fill('');
+  }
+
+  line(tpl: Template, tokens: readonly CompiledToken[], ctx: EventContext): void {
+    writeLine(tpl, tokens, ctx, this.#out, this.#seen, this.#values);
+    this.#n++;
+  }
+
+  cut(): void {
+    if (this.#n === 0) return;
+    this.#ends.push(this.#out.pos);
+    this.#counts.push(this.#n);
+    this.#n = 0;
+  }
+
+  finish(): RenderedLines {
+    this.cut();
+    // Views are taken only now: the buffer may have been replaced by a bigger one meanwhile.
+    const buf = this.#out.buf;
+    const encoded: Uint8Array[] = [];
+    let start = 0;
+    for (const end of this.#ends) {
+      encoded.push(buf.subarray(start, end));
+      start = end;
+    }
+    return { encoded, counts: this.#counts, buffer: buf.buffer as ArrayBuffer };
+  }
+}
+
 /**
- * Collects rendered lines. Appending to one string makes a cons-string tree that is slow to
- * flatten once it outgrows the cache (a 2 MB job: ≈0.9 µs per event); so lines are gathered in
- * parts of about PART_CHARS and each part is flattened while small — written into a growing
- * UTF-8 buffer, or (strings) forced flat before joining the batch. Measured in bench/README.md.
+ * Lines as strings (the transport that `npm run bench -- --only transport` compares with
+ * bytes). Appending to one string makes a cons-string tree that is slow to flatten once it
+ * outgrows the cache (a 2 MB job: ≈0.9 µs per event); so lines are gathered in parts of about
+ * PART_CHARS and each part is flattened while small before joining the batch.
  */
 const PART_CHARS = 8192;
-class LineCollector {
+class StringLines implements LineWriter {
   readonly #counts: number[] = [];
-  /** Strings: one per batch. Bytes: where each batch ends in #buf. */
   readonly #texts: string[] = [];
-  readonly #ends: number[] = [];
-  #buf?: Buffer;
-  #off = 0;
+  readonly #values: string[];
   #text = '';
   #part = '';
   #n = 0;
 
-  readonly #alloc: (minBytes: number) => Buffer;
-
-  constructor(asBytes: boolean, expectedBytes: number, alloc: (minBytes: number) => Buffer = newBuffer) {
-    this.#alloc = alloc;
-    if (asBytes) this.#buf = alloc(Math.max(4096, expectedBytes));
+  constructor(tokenCount: number) {
+    this.#values = new Array<string>(tokenCount).fill('');
   }
 
-  add(line: string): void {
-    this.#part += line;
+  line(tpl: Template, tokens: readonly CompiledToken[], ctx: EventContext): void {
+    this.#part += renderLine(tpl, tokens, ctx, this.#values);
     this.#n++;
     if (this.#part.length >= PART_CHARS) this.#spill();
   }
@@ -217,45 +260,22 @@ class LineCollector {
     const part = this.#part;
     this.#part = '';
     if (part === '') return;
-    let buf = this.#buf;
-    if (buf === undefined) {
-      part.charCodeAt(0); // flattens the small tree now, while it is in cache
-      this.#text += part;
-      return;
-    }
-    // A UTF-16 unit is at most 3 UTF-8 bytes: make room for the worst case, then write.
-    if (this.#off + part.length * 3 > buf.length) {
-      const bigger = this.#alloc(Math.max(buf.length * 2, this.#off + part.length * 3));
-      buf.copy(bigger, 0, 0, this.#off);
-      this.#buf = buf = bigger;
-    }
-    this.#off += buf.write(part, this.#off, 'utf8');
+    part.charCodeAt(0); // flattens the small tree now, while it is in cache
+    this.#text += part;
   }
 
-  /** Ends the current output batch. */
   cut(): void {
     if (this.#n === 0) return;
     this.#spill();
-    if (this.#buf === undefined) {
-      this.#texts.push(this.#text);
-      this.#text = '';
-    } else this.#ends.push(this.#off);
+    this.#texts.push(this.#text);
+    this.#text = '';
     this.#counts.push(this.#n);
     this.#n = 0;
   }
 
   finish(): RenderedLines {
     this.cut();
-    const buf = this.#buf;
-    if (buf === undefined) return { encoded: this.#texts, counts: this.#counts };
-    // Views are taken only now: the buffer may have been replaced by a bigger one meanwhile.
-    const encoded: Uint8Array[] = [];
-    let start = 0;
-    for (const end of this.#ends) {
-      encoded.push(buf.subarray(start, end));
-      start = end;
-    }
-    return { encoded, counts: this.#counts, buffer: buf.buffer as ArrayBuffer };
+    return { encoded: this.#texts, counts: this.#counts };
   }
 }
 
@@ -309,13 +329,13 @@ class SampleGenerator implements Generator, LineRenderer {
     const random = ctx.random;
     const templates = c.templates;
     const tokens = c.tokens;
-    const values = this.#values;
     const randomize = this.#randomize;
     const sequential = this.#sequential;
     const subsecond = c.subsecond;
     const metaIsRandom = c.metaIsRandom;
     const ectx: EventContext = { pivotMs: 0, latestMs: job.latest, eventIndex: 0, serial: 0, random, tz: c.tz };
-    const lines = new LineCollector(as === 'bytes', Math.ceil(count * this.#lineBytes * 1.1), alloc);
+    const lines: LineWriter =
+      as === 'bytes' ? new ByteLines(new ByteSink(Math.ceil(count * this.#lineBytes * 1.1), alloc ?? newBuffer), tokens.length) : new StringLines(tokens.length);
     let inBatch = 0;
     for (let i = 0; i < count; i++) {
       const k = randomize ? random.int(0, n - 1) : (job.intervalOffset + i) % n;
@@ -323,7 +343,7 @@ class SampleGenerator implements Generator, LineRenderer {
       ectx.eventIndex = job.eventOffset + i;
       ectx.serial = nextSerial();
       if (metaIsRandom) c.meta(c.events[k], random); // generate() draws these before the tokens
-      lines.add(renderLine(templates[k], tokens, ectx, values));
+      lines.line(templates[k], tokens, ectx);
       if (++inBatch === size) {
         lines.cut();
         inBatch = 0;

@@ -14,11 +14,16 @@ import { encodeLines } from '../../../lib/plugins/output/stdout';
 import { Random } from '../../../lib/util/random';
 import type { EventRecord, GenerationJob, SampleSpec } from '../../../lib/plugins/api';
 import { flatString } from '../../../lib/tokens/template';
+import { ByteSink, writeInt } from '../../../lib/tokens/bytes';
 
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'eg-fastpath-'));
   writeFileSync(join(dir, 'hosts.txt'), 'alpha\nbeta\ngamma\n');
+  writeFileSync(join(dir, 'cities.csv'), 'Zürich,CH,8000\nOslo,NO,0150\n' + `${'Long'.repeat(3000)},XX,1\n`);
+  // Every kind of token value the byte writer handles, a token used twice in one line, integers
+  // outside int32 and negative, and a line long enough to make the job's buffer grow.
+  writeFileSync(join(dir, 'kinds.sample'), 'T=@@ts R=@@rt I=@@id N=@@neg B=@@big P=@@ip S=@@st L=@@ls C=@@city/@@cc/@@city Q=@@seq F=@@host U=@@g X=@@fl @@ts again=@@big/@@ip/@@neg end\n');
   writeFileSync(join(dir, 'w1.sample'), '2026-11-27 10:00:00 host=web-042 level=INFO user_id=@@uid latency_ms=@@lat bytes=@@bytes msg="GET /api" pad=xxxx\n');
   // Trailing whitespace, a token at the very end, non-ASCII text, and overlapping tokens.
   writeFileSync(join(dir, 'mixed.sample'), 'café ☕ 2026-11-27 10:00:00 value=@@v   \nend token @@v\nabc def 2026-11-27 10:00:00\n\u{1F600} @@v\t\n');
@@ -50,6 +55,24 @@ beforeAll(() => {
       'token.3.replacementType = static',
       'token.3.replacement = Q',
       '',
+      '[kinds\\.sample]',
+      ...[
+        ['@@ts', 'timestamp', '%Y-%m-%dT%H:%M:%S %b %a'],
+        ['@@rt', 'replaytimestamp', '%s'],
+        ['@@id', 'integerid', '41'],
+        ['@@neg', 'random', 'integer[-2147483648:-2147483000]'],
+        ['@@big', 'random', 'integer[0:99999999999999]'],
+        ['@@ip', 'random', 'ipv4'],
+        ['@@st', 'static', 'Grüße ☕'],
+        ['@@ls', 'random', 'list["é", "", "long value"]'],
+        ['@@city', 'mvfile', 'cities.csv:1'],
+        ['@@cc', 'mvfile', 'cities.csv:2'],
+        ['@@seq', 'seqfile', 'cities.csv:3'],
+        ['@@host', 'file', 'hosts.txt'],
+        ['@@g', 'random', 'guid'],
+        ['@@fl', 'random', 'float[0.5:9.25]'],
+      ].flatMap(([t, type, r], i) => [`token.${i}.token = ${t}`, `token.${i}.replacementType = ${type}`, `token.${i}.replacement = ${r}`]),
+      '',
     ].join('\n'),
   );
 });
@@ -74,6 +97,7 @@ describe('default generator line fast path', () => {
     ['w1', 1000, 1000],
     ['mixed', 997, 100],
     ['mixed', 10, 3],
+    ['kinds', 500, 64],
   ])('%s: %i events in batches of %i equal encodeLines(generate()) in both transports', (name, count, batch) => {
     const sample = samples().find((s) => s.id.includes(name))!;
     const gen = builtinRegistry().get('generator', 'default')!.plugin.create(sample, { log: console });
@@ -97,5 +121,34 @@ describe('default generator line fast path', () => {
     const weird = 'a\uD800b' + 'é'.repeat(3);
     expect(flatString(weird)).toBe(weird);
     expect(flatString('')).toBe('');
+  });
+});
+
+describe('byte writer', () => {
+  test('writeInt writes exactly what String() writes', () => {
+    const values = [0, 1, 9, 10, 99, 100, 101, 999, 1000, 65535, 100000, 999999, 1000000, 2147483647, -1, -10, -99, -100, -2147483647, -2147483648, 2147483648, -2147483649, 2 ** 53 - 1, -(2 ** 53), 1e21, 0.5, -0];
+    for (let d = 1; d < 2147483647; d = d * 7 + 3) values.push(d, -d);
+    const buf = Buffer.alloc(64);
+    for (const v of values) {
+      buf.fill(0);
+      const end = writeInt(buf, 3, v);
+      expect(buf.toString('latin1', 3, end)).toBe(String(v));
+    }
+  });
+
+  test('the sink grows as it is written and keeps what was written before', () => {
+    const sink = new ByteSink(10, (n) => Buffer.alloc(n));
+    const expected: string[] = [];
+    for (let i = 0; i < 2000; i++) {
+      sink.int(i * 37 - 1000);
+      sink.string(i % 3 ? 'ascii ' : 'ünïcödé ☕ ');
+      sink.bytes(Buffer.from('x'.repeat(i % 50)));
+      expected.push(String(i * 37 - 1000), i % 3 ? 'ascii ' : 'ünïcödé ☕ ', 'x'.repeat(i % 50));
+    }
+    const start = sink.pos;
+    sink.repeat(0, 5);
+    expected.push(expected.join('').slice(0, 5));
+    expect(sink.buf.toString('utf8', 0, sink.pos)).toBe(expected.join(''));
+    expect(sink.pos - start).toBe(5);
   });
 });

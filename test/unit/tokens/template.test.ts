@@ -1,11 +1,11 @@
 import { compilePythonRegex, translatePythonRegex } from '../../../lib/tokens/pyregex';
-import { compileTemplate, compileTokenRegex, render, type CompiledToken } from '../../../lib/tokens/template';
+import { compiledToken, compileTemplate, compileTokenRegex, render, type CompiledToken } from '../../../lib/tokens/template';
 import type { EventContext } from '../../../lib/tokens/replacers';
 import { Random } from '../../../lib/util/random';
 import { UTC } from '../../../lib/time/tz';
 
 function tok(token: string, value: (c: EventContext) => string, n = 0): CompiledToken {
-  return { spec: { n, token, replacementType: 'static', replacement: '' }, regex: compileTokenRegex(token), replace: value };
+  return compiledToken({ n, token, replacementType: 'static', replacement: '' }, compileTokenRegex(token), value);
 }
 const ctx: EventContext = { pivotMs: 0, latestMs: 0, eventIndex: 0, serial: 1, random: new Random(1), tz: UTC };
 
