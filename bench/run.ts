@@ -15,10 +15,12 @@
  * The machine is shared and its speed varies; a calibration loop (a fixed compiled-template
  * generator in plain JS, no eventgen code) runs first so figures can be compared across runs.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { peerLines } from './peers';
+import { fmtRate, median } from './stats';
 
 const ROOT = resolve(__dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'eventgen');
@@ -39,8 +41,9 @@ interface Options {
 }
 
 const USAGE = `Usage: npm run bench -- [options]
-  --only LIST        comma list of: calibration, w1, corpus, transport, rate, slow, soak
-                     (default: calibration, w1, corpus, rate, slow)
+  --only LIST        comma list of: calibration, w1, corpus, transport, rate, slow, soak, peers
+                     (default: calibration, w1, corpus, rate, slow; w1 also runs the peers,
+                     gogen and Python Eventgen, when bench/peers/install.sh installed them)
   --runs N           runs per throughput figure; the median is printed (default 3)
   --events N         W1 events per run (default 10000000)
   --rate N           events per second for rate/slow/soak (default 100000)
@@ -122,11 +125,6 @@ function eventgenCmd(conf: string, workers: number | 'none', args: string[]): st
   return [process.execPath, '-r', PROBE, CLI, 'generate', conf, '--workers', String(workers), '--now', NOW, '--seed', '1', '-v', ...args];
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
 interface Figure {
   label: string;
   threads: string;
@@ -157,10 +155,6 @@ async function throughput(label: string, conf: string, workers: number | 'none',
     rssMB: Math.max(...results.map((r) => r.rssKB)) / 1024,
     runs: rates.map((r) => fmtRate(r)).join(' / '),
   };
-}
-
-function fmtRate(r: number): string {
-  return r >= 1e6 ? `${(r / 1e6).toFixed(2)} M` : `${Math.round(r / 1e3)} k`;
 }
 
 function printFigures(title: string, figs: Figure[]): void {
@@ -323,15 +317,6 @@ function corpusConfs(dir: string, corpus: string): Array<{ label: string; conf: 
   return out;
 }
 
-function peers(): string[] {
-  const lines: string[] = [];
-  const gogen = spawnSync('bash', ['-c', 'command -v gogen'], { encoding: 'utf8' });
-  lines.push(gogen.status === 0 ? `- gogen found at ${gogen.stdout.trim()} (not run automatically: needs its own YAML config, see peers-and-limits.md Appendix A)` : '- gogen: not installed on this machine, so no side-by-side ratio (peers-and-limits.md §3 measured 421 k ev/s to `> /dev/null`, 250 k ev/s through `| cat`, on a quieter day).');
-  const py = spawnSync('python3', ['-c', 'import splunk_eventgen'], { encoding: 'utf8' });
-  lines.push(py.status === 0 ? '- Python Eventgen (splunk_eventgen) is importable (not run automatically)' : '- Python Eventgen: not installed (peers-and-limits.md §3 measured ≈24–26 k ev/s for W1 on this machine).');
-  return lines;
-}
-
 export async function main(argv: string[]): Promise<number> {
   let o: Options;
   try {
@@ -359,6 +344,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const tmp = mkdtempSync(join(tmpdir(), 'eg-bench-'));
+  let w1: Figure[] = [];
   try {
     if (o.only.has('w1')) {
       const perInterval = Math.min(o.events, 1_000_000);
@@ -368,6 +354,7 @@ export async function main(argv: string[]): Promise<number> {
       figs.push(await throughput('W1', W1, cores, perInterval, intervals, o.runs));
       figs.push(await throughput('W1', W1, 'none', perInterval, intervals, o.runs));
       printFigures(`Throughput: W1, ${(perInterval * intervals).toLocaleString('en-US')} events, stdout \`| cat > /dev/null\``, figs);
+      w1 = figs;
     }
     if (o.only.has('transport')) {
       // Line batches back from the worker threads: one transferred UTF-8 buffer per job (the
@@ -390,8 +377,9 @@ export async function main(argv: string[]): Promise<number> {
       }
       printFigures('Throughput: corpus configurations, stdout `| cat > /dev/null`', figs);
     }
-    console.log('\nPeers:');
-    for (const l of peers()) console.log(l);
+    console.log('\nPeers (W1, stdout `| cat | wc -lc`; bench/peers.ts):');
+    const runPeers = o.only.has('w1') || o.only.has('peers');
+    for (const l of await peerLines({ runs: o.runs, events: o.events, cores, run: runPeers, eventgen1: w1[0]?.evPerS, eventgenAll: w1[1]?.evPerS })) console.log(l);
 
     if (o.only.has('rate')) {
       console.log(`\n### Rate accuracy: W1 at ${o.rate.toLocaleString('en-US')} events per 1 s interval, real clock, ${o.rateSeconds} s\n`);
