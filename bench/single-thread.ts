@@ -27,7 +27,7 @@ async function main(argv: string[]): Promise<number> {
   const overrides: Record<string, string> = {};
   if (count) overrides.count = count;
   if (end) overrides.end = end;
-  const resolved = resolveSamples([source], { schema: registry.schema, generatorNeedsFile: (n) => registry.get('generator', n)?.plugin.needsSampleFile ?? true, overrides });
+  const resolved = resolveSamples([source], { schema: registry.schema, generatorNeedsFile: (n) => registry.generatorNeedsFile(n), overrides });
   const seed = Number(seedText);
   const engine = new Engine({ samples: resolved.samples, registry, clock: new SimulatedClock(Date.parse(now)), seed, log, executor: new InProcessExecutor(registry, seed, log) });
   const summary = await engine.run();

@@ -114,10 +114,11 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const registry = builtinRegistry();
-  const pluginDiags = discoverStandalonePlugins(registry, loaded.source);
+  // An --output name may be a plugin file beside the config, like any outputMode in it.
+  const pluginDiags = discoverStandalonePlugins(registry, loaded.source, o.output !== undefined ? { output: [o.output] } : {});
   const resolved = resolveSamples([loaded.source], {
     schema: registry.schema,
-    generatorNeedsFile: (name) => registry.get('generator', name)?.plugin.needsSampleFile ?? true,
+    generatorNeedsFile: (name) => registry.generatorNeedsFile(name),
     overrides,
     onlyStanza: o.sample,
   });
@@ -161,7 +162,8 @@ export async function main(argv: string[]): Promise<number> {
   });
   const progress = new Progress(process.stderr.isTTY === true);
   const executor = createExecutor({ registry, seed, log, workers, samples: resolved.samples });
-  const engine = new Engine({ samples: resolved.samples, registry, clock, seed, log, executor, onInterval: (_id, n) => progress.add(n) });
+  const outputWorkers = Number(resolved.engine.outputWorkers ?? 1);
+  const engine = new Engine({ samples: resolved.samples, registry, clock, seed, log, executor, outputWorkers, onInterval: (_id, n) => progress.add(n) });
   let signals = 0;
   const onSignal = () => {
     // First signal: stop the timers and flush. Second: stop retrying outputs (what is still

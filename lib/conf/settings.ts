@@ -49,7 +49,7 @@ function legacy(name: string, why: string): SettingDef {
 export const CORE_SETTINGS: readonly SettingDef[] = [
   // ── Engine ────────────────────────────────────────────────────────────────
   engine('generatorWorkers', 'int', 0, 'Generator worker threads; 0 means one per CPU core. Output is identical whatever the number.', { min: 0, max: 256 }),
-  engine('outputWorkers', 'int', 1, 'Concurrent batches in flight per output (network outputs may use more than 1).', { min: 1, max: 64 }),
+  engine('outputWorkers', 'int', 1, 'Batches in flight at once per output. httpevent and metric_httpevent use it (several HEC requests at a time); stream and file outputs send one batch at a time to keep their order.', { min: 1, max: 64 }),
   engine('seed', 'int', undefined, 'Seed for all randomness; with a fixed clock the same config gives byte-identical output.'),
   engine('threading', 'enum', 'thread', 'Original engine mode; generators always run on worker threads here.', { values: ['thread', 'process'], noEffect: 'generators always run on worker threads' }),
   engine('useOutputQueue', 'bool', false, 'Original output queue switch; every output here goes through the output runner.', { noEffect: 'every output goes through the output runner' }),

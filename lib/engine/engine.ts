@@ -21,6 +21,8 @@ export interface EngineOptions {
   readonly clock: Clock;
   readonly seed: number;
   readonly log: PluginLogger;
+  /** The `outputWorkers` setting: batches each output may have in flight (see OutputRunner). */
+  readonly outputWorkers?: number;
   /** Largest number of events in one generation job. */
   readonly jobSize?: number;
   readonly executor?: Executor;
@@ -124,7 +126,7 @@ export class Engine {
     let runner = this.#runners.get(key);
     if (!runner) {
       const output = out.plugin.create(sample, { log: ctx.log, sample });
-      runner = new OutputRunner(key, out.plugin, output, { batchSize: batchSizeFor(sample, out.plugin), log: this.#opts.log });
+      runner = new OutputRunner(key, out.plugin, output, { batchSize: batchSizeFor(sample, out.plugin), outputWorkers: this.#opts.outputWorkers, log: this.#opts.log });
       // Retries end at the caller's deadline, which a second signal moves to "now".
       runner.setDeadline(this.#deadline);
       this.#runners.set(key, runner);

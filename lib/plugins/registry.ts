@@ -114,6 +114,17 @@ export class PluginRegistry {
     if (!this.#byKind[kind].has(name) && !this.failures.has(`${kind}:${name}`)) this.failures.set(`${kind}:${name}`, why);
   }
 
+  /**
+   * Whether stanzas using this generator need a sample file. A generator that failed to load is
+   * treated as fileless, so its stanzas reach the engine and fail with the load error itself
+   * rather than a misleading "no sample file matches"; unknown names need a file.
+   */
+  generatorNeedsFile(name: string): boolean {
+    const g = this.get('generator', name);
+    if (g) return g.plugin.needsSampleFile ?? true;
+    return !this.failures.has(`generator:${name}`);
+  }
+
   /** Why a plugin name cannot be used, in words for the user. */
   explainMissing(kind: PluginKind, name: string): string {
     const failed = this.failures.get(`${kind}:${name}`);

@@ -360,7 +360,7 @@ async function runStanzas(def: InputDefinition, ctx: RunContext): Promise<number
   const pluginDiags = discoverPlugins(registry, selected.apps.filter((a) => a.app !== ownApp), requestedPlugins(selected.sources));
   const resolved = resolveSamples(selected.sources, {
     schema: registry.schema,
-    generatorNeedsFile: (name) => registry.get('generator', name)?.plugin.needsSampleFile ?? true,
+    generatorNeedsFile: (name) => registry.generatorNeedsFile(name),
     baseGlobal: all.baseGlobal,
   });
   for (const d of [...pluginDiags, ...resolved.diagnostics]) logDiagnostic(log, d);
@@ -417,6 +417,7 @@ async function runStanzas(def: InputDefinition, ctx: RunContext): Promise<number
     seed,
     log,
     executor,
+    outputWorkers: Number(resolved.engine.outputWorkers ?? 1),
     onInterval: (id, events, at) => {
       metrics.onInterval(id, events);
       store?.record(id, events, at);

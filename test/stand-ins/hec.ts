@@ -69,6 +69,8 @@ export interface HecStandInOptions {
   /** Plain strings are enabled tokens without ack. Default: one token, `DEFAULT_TOKEN`. */
   tokens?: (string | HecToken)[];
   ackDelayMs?: number;
+  /** Data requests are answered this long after their body arrived (a loaded indexer). */
+  responseDelayMs?: number;
 }
 
 export interface IndexedEvent {
@@ -112,6 +114,10 @@ export class HecStandIn {
   readonly indexed: IndexedEvent[] = [];
   readonly requests: RequestRecord[] = [];
   ackDelayMs: number;
+  responseDelayMs: number;
+  /** Data requests being handled right now, and the most seen at once. */
+  inFlight = 0;
+  maxInFlight = 0;
   withholdAcks = false;
   healthy = true;
 
@@ -127,6 +133,7 @@ export class HecStandIn {
     readonly protocol: 'http' | 'https',
   ) {
     this.ackDelayMs = opts.ackDelayMs ?? 0;
+    this.responseDelayMs = opts.responseDelayMs ?? 0;
     for (const t of opts.tokens ?? [DEFAULT_TOKEN]) {
       const tok = typeof t === 'string' ? { token: t } : t;
       this.#tokens.set(tok.token, tok);
@@ -196,6 +203,12 @@ export class HecStandIn {
     const wire = Buffer.concat(chunks);
     const rec: RequestRecord = { method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: req.headers, bytes: wire.length };
     this.requests.push(rec);
+    const isData = /^\/services\/collector(\/event|\/raw)?(\/1\.0)?\/*$/.test(url.pathname);
+    if (isData) {
+      this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
+      res.once('close', () => this.inFlight--);
+      if (this.responseDelayMs > 0) await new Promise((r) => setTimeout(r, this.responseDelayMs));
+    }
     const reply = (name: ResponseName, extra: Record<string, unknown> = {}): void => {
       const r = HEC_RESPONSES[name];
       rec.status = r.http;

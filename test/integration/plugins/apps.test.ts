@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -81,11 +81,36 @@ describe('fixture apps through the CLI', () => {
     expect(r.err).toMatch(/ERROR Sample trouble_app\/crash_throw stopped: generator "crashy" from app trouble_app \(.*\/trouble_app\/bin\/crashy\.js\) failed: number 42/);
     // A plugin that fails to load, and one written for another API version.
     expect(r.err).toMatch(/ERROR .*\/trouble_app\/bin\/explodes\.js: \[app trouble_app\] plugin file could not be loaded: cannot find module "left-pad" \(required by explodes\.js\)\. Samples that use "explodes" will not run\./);
+    // Its stanza fails with that reason, not with a misleading "no sample file matches".
+    expect(r.err).toMatch(/ERROR Sample trouble_app\/uses_explodes stopped: generator: generator "explodes" from app trouble_app \(.*\/explodes\.js\) failed to load: cannot find module "left-pad"/);
+    expect(r.err).not.toContain('No sample file');
     expect(r.err).toMatch(/ERROR Sample trouble_app\/uses_future_rater stopped: rater: plugin from app trouble_app \(.*\/future\.js\) is not valid: apiVersion 2 is not supported/);
     // An output that throws on every batch is taken out of service; its sample stops.
     expect(r.err).toMatch(/ERROR Sample trouble_app\/uses_flaky stopped: output "flaky" from app trouble_app \(.*\/flaky\.js\) stopped: 3 batches failed in a row; last error: disk on fire/);
     // The summary counts what was lost: jobs 1 of crash_exit, crash_async and crash_throw.
     expect(r.err).toMatch(/Output stdout:stdout: 600 events delivered, 0 undeliverable, 150 lost\./);
+  });
+
+  test('--output names an output plugin in bin/ beside the config that the config does not use', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eg-output-flag-'));
+    try {
+      mkdirSync(join(dir, 'bin'));
+      mkdirSync(join(dir, 'samples'));
+      writeFileSync(join(dir, 'samples', 'a.log'), 'hello @@n\n');
+      writeFileSync(join(dir, 'eventgen.conf'), '[a\\.log]\ncount = 3\nend = 1\noutputMode = stdout\ntoken.0.token = @@n\ntoken.0.replacementType = integerid\ntoken.0.replacement = 1\n');
+      writeFileSync(
+        join(dir, 'bin', 'shout.js'),
+        `module.exports = { kind: 'output', name: 'shout', apiVersion: 1, batchSize: 100,
+          encode: (events) => events.map((e) => 'SHOUT ' + e.raw.toUpperCase() + '\\n').join(''),
+          create: () => ({ send(batch) { process.stdout.write(batch.encoded); } }) };\n`,
+      );
+      const r = eventgen(join(dir, 'eventgen.conf'), '--now', NOW, '--output', 'shout');
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      expect(linesOf(r.out)).toEqual(['SHOUT HELLO 1', 'SHOUT HELLO 2', 'SHOUT HELLO 3']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('--seed output is byte-identical with 1, 2 or 4 generator threads', () => {
@@ -123,7 +148,7 @@ describe('Splunk mode: plugins from many apps', () => {
     expect(registry.get('rater', 'business_hours')?.origin.app).toBe('beta_outputs');
     expect(registry.get('output', 'jsonfile')?.origin.app).toBe('beta_outputs');
 
-    const resolved = resolveSamples(sources, { schema: registry.schema, generatorNeedsFile: (n) => registry.get('generator', n)?.plugin.needsSampleFile ?? true, overrides: {} });
+    const resolved = resolveSamples(sources, { schema: registry.schema, generatorNeedsFile: (n) => registry.generatorNeedsFile(n), overrides: {} });
     expect(resolved.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     const lines: string[] = [];
     const log = { debug: () => undefined, info: () => undefined, warn: (o: object | string, m?: string) => void lines.push(`${m} ${JSON.stringify(o)}`), error: (o: object | string, m?: string) => void lines.push(`${m} ${JSON.stringify(o)}`) };

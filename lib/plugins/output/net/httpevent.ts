@@ -14,6 +14,8 @@ const httpevent: OutputPlugin = {
   description: 'Splunk HTTP Event Collector: JSON events (or raw lines), round robin or mirrored over servers, optional gzip and indexer acknowledgement.',
   // The original's MAXQUEUELENGTH; payloads are cut at httpeventMaxPayloadSize whatever the batch.
   batchSize: 1000,
+  // HecOutput keeps each batch's progress by batch, so outputWorkers batches may be in flight.
+  concurrentSends: true,
   settings: HEC_SETTINGS,
   instanceKey: (sample) => settingsKey('httpevent', sample, HEC_KEY_SETTINGS, true),
   create: (sample, ctx) => new HecOutput(readHecConfig('httpevent', sample), ctx.log),

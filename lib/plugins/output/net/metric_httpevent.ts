@@ -15,6 +15,8 @@ const metricHttpevent: OutputPlugin = {
   apiVersion: PLUGIN_API_VERSION,
   description: 'Splunk HTTP Event Collector metrics: each event is JSON whose "fields" become a metric data point.',
   batchSize: 1000,
+  // HecOutput keeps each batch's progress by batch, so outputWorkers batches may be in flight.
+  concurrentSends: true,
   // Declared by httpevent: the same names declared twice would clash in the schema.
   settings: [],
   instanceKey: (sample) => settingsKey('metric_httpevent', sample, HEC_KEY_SETTINGS, true),
