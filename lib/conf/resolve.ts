@@ -103,6 +103,7 @@ function resolveSource(src: ConfSource, opts: ResolveOptions, diags: Diagnostic[
         diags.push({ severity: 'error', file: cv.origin.file, line: cv.origin.line, stanza: 'global', setting: key, value: cv.value, message: `${key} ${c.error}; the default ${JSON.stringify(def.default)} is used instead.` });
         continue;
       }
+      noteWarning(c.warning, key, cv, 'global', diags);
       noteNoEffect(def.noEffect, key, cv, 'global', diags);
       if (def.inherit) globals.set(key, c.value);
       else engine[key] = c.value;
@@ -234,6 +235,7 @@ function buildSample(
       failed = true;
       continue;
     }
+    noteWarning(c.warning, key, cv, stanza, diags);
     noteNoEffect(def.noEffect, key, cv, stanza, diags);
     settings[key] = c.value;
   }
@@ -396,6 +398,10 @@ function checkUnknown(key: string, cv: ConfValue, stanza: string, schema: Settin
   if (schema.isFamilyKey(key)) return;
   const near = schema.nearest(key);
   diags.push({ severity: 'warning', file: cv.origin.file, line: cv.origin.line, stanza, setting: key, value: cv.value, message: `unknown setting${near ? `; did you mean ${near}?` : ''} It is ignored.` });
+}
+
+function noteWarning(warning: string | undefined, key: string, cv: ConfValue, stanza: string, diags: Diagnostic[]): void {
+  if (warning) diags.push({ severity: 'warning', file: cv.origin.file, line: cv.origin.line, stanza, setting: key, value: cv.value, message: `${key} ${warning}.` });
 }
 
 function noteNoEffect(why: string | undefined, key: string, cv: ConfValue, stanza: string, diags: Diagnostic[]): void {

@@ -7,7 +7,7 @@ import type { SettingDef, SettingValue } from './types';
 import { compilePythonRegex } from '../tokens/pyregex';
 import { parseRelativeTime } from '../time/relative';
 
-export type Coerced = { ok: true; value: SettingValue } | { ok: false; error: string };
+export type Coerced = { ok: true; value: SettingValue; warning?: string } | { ok: false; error: string };
 
 const TRUE = new Set(['1', 'true', 't', 'yes', 'y', 'on']);
 const FALSE = new Set(['0', 'false', 'f', 'no', 'n', 'off']);
@@ -123,7 +123,10 @@ export class SettingsSchema {
       }
     }
     if (typeof value === 'number') {
-      if (def.min !== undefined && value < def.min) return { ok: false, error: `must be at least ${def.min}` };
+      if (def.min !== undefined && value < def.min) {
+        if (def.belowMin === undefined) return { ok: false, error: `must be at least ${def.min}` };
+        return { ok: true, value: def.min, warning: `is below ${def.min}: ${def.belowMin}` };
+      }
       if (def.max !== undefined && value > def.max) return { ok: false, error: `must be at most ${def.max}` };
     }
     const err = def.check?.(value);

@@ -73,7 +73,7 @@ export const CORE_SETTINGS: readonly SettingDef[] = [
 
   // ── Generation ───────────────────────────────────────────────────────────
   s('count', 'int', -1, G.gen, 'Events per interval before rating; -1 generates the whole sample once; 0 generates nothing.', { min: -1 }),
-  s('interval', 'int', 60, G.gen, 'Seconds between generations; in replay mode, the pause between two passes over the sample.', { min: 0 }),
+  s('interval', 'int', 60, G.gen, 'Seconds between generations; in replay mode, the pause between two passes over the sample.', { min: 0, belowMin: 'treated as 0 (no pause between runs), as the original ran it' }),
   s('delay', 'float', 0, G.gen, 'Seconds to wait before the first generation.', { min: 0 }),
   s('end', 'string', undefined, G.gen, 'Stop after N intervals (-1 or unset: never; 0: no generation) or at a time (+1h, ISO 8601, epoch).'),
   s('randomizeEvents', 'bool', false, G.gen, 'Draw events at random (with replacement) instead of in order.'),

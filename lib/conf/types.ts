@@ -37,6 +37,11 @@ export interface SettingDef {
   /** Inclusive numeric bounds for int/float settings. */
   readonly min?: number;
   readonly max?: number;
+  /**
+   * Values under `min` are raised to it with this warning instead of failing the stanza, for
+   * values the original tolerated (interval = -1 ran like 0).
+   */
+  readonly belowMin?: string;
   /** The original accepts it but ignores it; we warn when it is set. */
   readonly noEffect?: string;
   /** Extra validation after coercion; returns an error text or undefined. */

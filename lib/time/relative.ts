@@ -75,6 +75,7 @@ function parse(raw: string): Parsed {
   if (s === '') return fail('the value is empty');
   if (s.toLowerCase() === 'now') return { resolve: (now) => now, relative: true };
   if (/^[+\-@]/.test(s)) return parseChain(s, fail);
+  if (/^\d+[a-z]+$/i.test(s)) return fail(`a relative time needs a sign: -${s} (in the past) or +${s} (in the future)`);
 
   const epoch = /^(\d+)(?:\.(\d+))?$/.exec(s);
   if (epoch) {

@@ -5,7 +5,7 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { corpusWorkdir, runCli, utcMs, type CliResult } from '../../helpers/cli';
+import { CORPUS, corpusWorkdir, runCli, utcMs, type CliResult } from '../../helpers/cli';
 
 const NOW = '2026-01-01T00:00:00Z';
 const NOW_MS = Date.parse(NOW);
@@ -237,4 +237,14 @@ describe('determinism', () => {
     expect(lines(one.stdout)).toHaveLength(30000);
     expect(two.stdout).toBe(one.stdout);
   });
+});
+
+test('windbag.end: interval = -1 runs like 0 (5 runs back to back, 25 events); an unsigned backfill is an error naming the fix', async () => {
+  const r = await runCli(['generate', join(CORPUS, 'tests', 'sample_eventgen_conf', 'windbag', 'eventgen.conf.windbag.end'), '--now', NOW], { cwd: work.dir, env });
+  expect(r.code).toBe(1); // the [windbag2] stanza is skipped
+  const ls = lines(r.stdout);
+  expect(ls).toHaveLength(25);
+  for (const [i, l] of ls.entries()) expect(l).toMatch(new RegExp(`WINDBAG Event ${(i % 5) + 1} of 5$`));
+  expect(r.stderr).toContain('[windbag] interval = "-1": interval is below 0: treated as 0');
+  expect(r.stderr).toContain('[windbag2] backfill = "1m": backfill "1m" is not a Splunk time: a relative time needs a sign: -1m (in the past) or +1m (in the future). This stanza is skipped.');
 });

@@ -22,6 +22,16 @@ function resolveText(text: string, files: string[], overrides?: Record<string, s
 }
 
 describe('stanza resolution', () => {
+  test('interval below 0 runs as 0 with a warning naming the line, as the original tolerated it', () => {
+    const r = resolveText('[a\\.log]\ninterval = -1\n', ['a.log']);
+    expect(r.samples[0].settings.interval).toBe(0);
+    expect(r.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', line: 2, stanza: 'a\\.log', setting: 'interval', value: '-1', message: 'interval is below 0: treated as 0 (no pause between runs), as the original ran it.' })]);
+    // Other settings with a lower bound still reject what is below it.
+    const bad = resolveText('[a\\.log]\ndelay = -1\n', ['a.log']);
+    expect(bad.samples).toHaveLength(0);
+    expect(bad.diagnostics[0]).toMatchObject({ severity: 'error', setting: 'delay', message: 'delay must be at least 0. This stanza is skipped.' });
+  });
+
   test('[global] gives defaults, typed by the schema; schema defaults fill the rest', () => {
     const r = resolveText('[global]\ncount = 7\nend = 3\n[a\\.log]\ninterval = 5\n', ['a.log']);
     const s = r.samples[0].settings;

@@ -174,6 +174,7 @@ describe('parseRelativeTime: errors', () => {
     ['-15 m', '"-15 m" is not a Splunk time: unexpected " "; write offsets like -15m and snaps like @d'],
     ['-15@d', '"-15@d" is not a Splunk time: missing unit after "-15" (use s, m, h, d, w, mon, q, y)'],
     ['', '"" is not a Splunk time: the value is empty'],
+    ['1m', '"1m" is not a Splunk time: a relative time needs a sign: -1m (in the past) or +1m (in the future)'],
     ['3600', '"3600" is not a Splunk time: a bare number is ambiguous; write an epoch with 10 digits (or 0), or a relative time such as -3600s'],
     ['2024-02-30', '"2024-02-30" is not a Splunk time: day 30 does not exist in 2024-02'],
     ['2023-02-29T00:00:00', '"2023-02-29T00:00:00" is not a Splunk time: day 29 does not exist in 2023-02'],
