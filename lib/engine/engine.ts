@@ -23,6 +23,10 @@ export interface EngineOptions {
   readonly log: PluginLogger;
   /** The `outputWorkers` setting: batches each output may have in flight (see OutputRunner). */
   readonly outputWorkers?: number;
+  /** State a non-queueable generator saved before a restart (see GeneratorRunIO.resumeState). */
+  readonly resumeState?: (sampleId: string) => unknown;
+  /** Where GeneratorRunIO.saveState goes (the Splunk input's checkpoint store). */
+  readonly onState?: (sampleId: string, state: unknown) => void;
   /** Largest number of events in one generation job. */
   readonly jobSize?: number;
   readonly executor?: Executor;
@@ -291,6 +295,8 @@ export class Engine {
         this.#opts.onInterval?.(p.sample.id, events.length, clock.now());
       },
       signal,
+      resumeState: this.#opts.resumeState?.(p.sample.id),
+      saveState: (st) => this.#opts.onState?.(p.sample.id, st),
     });
   }
 

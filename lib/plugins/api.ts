@@ -100,6 +100,17 @@ export interface GeneratorRunIO {
   emit(events: EventRecord[]): Promise<void>;
   /** Set when the run must stop (end reached, SIGTERM). */
   readonly signal: AbortSignal;
+  /**
+   * What this sample's generator last passed to saveState() before the modular input was
+   * restarted (Splunk mode keeps it in the checkpoint folder); undefined on a first run and on
+   * the command line. Check its shape: it may come from an older version of the plugin.
+   */
+  readonly resumeState?: unknown;
+  /**
+   * Records where the run is (a small JSON-serialisable value, e.g. pass and event number), so
+   * that a restart can continue instead of starting over. Cheap to call after every emit.
+   */
+  saveState(state: unknown): void;
 }
 
 export interface Generator {

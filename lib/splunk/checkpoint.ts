@@ -7,8 +7,8 @@
  *    over the gap at the sample's rate) instead of starting over its configured `backfill` or
  *    skipping the gap;
  *  - a sample with `end = N` runs only the intervals it has left; a finished one does not run.
- * Non-queueable generators (replay) drive their own timing: their progress is recorded, but
- * resuming mid-replay needs a hook in the generator API (not there yet), so they start over.
+ * Non-queueable generators (replay) drive their own timing: they save their position through
+ * GeneratorRunIO.saveState, kept here as `state`, and continue from it (resumeState).
  *
  * One JSON file per input stanza (several stanza processes share the folder), written
  * atomically (temporary file + rename) every few seconds and at exit.
@@ -35,6 +35,8 @@ export interface SampleCheckpoint {
   done?: boolean;
   /** When this record last changed (epoch ms). */
   updated: number;
+  /** A non-queueable generator's own position (GeneratorRunIO.saveState), given back on restart. */
+  state?: unknown;
 }
 
 interface FileShape {
@@ -146,6 +148,13 @@ export class CheckpointStore {
     this.#dirty = true;
   }
 
+  /** A non-queueable generator saved its position (the engine's onState). */
+  saveState(sampleId: string, state: unknown, now = Date.now()): void {
+    const c = this.#samples[sampleId] ?? { until: now, intervals: 0, events: 0, updated: now };
+    this.#samples[sampleId] = { ...c, state, updated: now };
+    this.#dirty = true;
+  }
+
   /** Writes the file if anything changed: a temporary file, then an atomic rename. */
   save(now = Date.now()): void {
     if (!this.#dirty) return;
@@ -207,7 +216,12 @@ export function applyCheckpoints(
       continue;
     }
     if (!opts.isQueueable(sample)) {
-      notes.push({ level: 'debug', sample: sample.id, msg: `Sample ${sample.id} drives its own timing; it starts from the beginning (generated until ${new Date(cp.until).toISOString()} before).` });
+      // Its generator reads its own saved position (resumeState) and decides.
+      notes.push(
+        cp.state === undefined
+          ? { level: 'debug', sample: sample.id, msg: `Sample ${sample.id} drives its own timing and saved no position; it starts from the beginning.` }
+          : { level: 'info', sample: sample.id, msg: `Sample ${sample.id} continues from the position it saved before the restart.` },
+      );
       out.push(sample);
       continue;
     }

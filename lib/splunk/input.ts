@@ -418,6 +418,8 @@ async function runStanzas(def: InputDefinition, ctx: RunContext): Promise<number
     log,
     executor,
     outputWorkers: Number(resolved.engine.outputWorkers ?? 1),
+    resumeState: (id) => store?.get(id)?.state,
+    onState: (id, state) => store?.saveState(id, state),
     onInterval: (id, events, at) => {
       metrics.onInterval(id, events);
       store?.record(id, events, at);

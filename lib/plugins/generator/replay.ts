@@ -45,6 +45,31 @@ import { parseEnd } from '../../engine/end';
 /** Largest number of events handed to the output in one emit(). */
 const MAX_GROUP = 5000;
 
+/** After a restart, events due longer ago than this are skipped rather than caught up. */
+const MAX_CATCH_UP_MS = 24 * 3600 * 1000;
+
+/** Where a replay is, saved through io.saveState after each emit (see GeneratorRunIO). */
+interface ReplayState {
+  readonly v: 1;
+  /** The first run's start: the timeline every later run continues. */
+  readonly start: number;
+  /** Live pass, and index of its next event to emit. */
+  readonly pass: number;
+  readonly next: number;
+  /** Events emitted so far (integerid and seqfile tokens continue from it). */
+  readonly eventIndex: number;
+  readonly done?: boolean;
+}
+
+/** A saved state this sample can continue from, or undefined (first run, or a state that does not fit). */
+function resumePoint(state: unknown, events: number): ReplayState | undefined {
+  const st = state as Partial<ReplayState> | null | undefined;
+  if (!st || st.v !== 1) return undefined;
+  const ints = [st.start, st.pass, st.next, st.eventIndex];
+  if (!ints.every((x) => Number.isSafeInteger(x) && (x as number) >= 0) || (st.next as number) > events) return undefined;
+  return st as ReplayState;
+}
+
 interface TimeReader {
   readonly regex: RegExp;
   readonly parse: (text: string, tz: TimeZone, now: number) => number | undefined;
@@ -270,12 +295,18 @@ export class ReplayGenerator implements Generator {
     for (const n of this.#notes) io.log.warn(n);
     const s = this.#sample.settings;
     const tz = this.#c.tz;
+    const resume = resumePoint(io.resumeState, this.#events.length);
     const delay = Number(s.delay ?? 0) * 1000;
-    if (delay > 0) await io.sleep(delay);
+    if (delay > 0 && !resume) await io.sleep(delay);
     if (io.signal.aborted) return;
-    const start = io.now();
+    // A resumed run keeps the first run's timeline: same start, same passes, same end.
+    const start = resume?.start ?? io.now();
     const end = parseEnd(s.end, start, tz);
     if (end.intervals === 0) return;
+    if (resume?.done) {
+      io.log.info({}, 'The replay finished before the restart; it does not run again.');
+      return;
+    }
     const interval = Math.max(0, Number(s.interval ?? 0)) * 1000;
     let cycle = this.#duration + interval;
     if (cycle <= 0) {
@@ -283,7 +314,7 @@ export class ReplayGenerator implements Generator {
       cycle = 1000;
       if (end.intervals !== 1) io.log.warn('every event of the sample has the same time and interval = 0; passes are spaced 1 s apart');
     }
-    let eventIndex = 0;
+    let eventIndex = resume?.eventIndex ?? 0;
     const ectx: EventContext = { pivotMs: 0, latestMs: 0, eventIndex: 0, serial: 0, random: io.random, tz };
     const make = (ev: ReplayEvent, t: number): EventRecord => {
       ectx.pivotMs = t;
@@ -295,8 +326,8 @@ export class ReplayGenerator implements Generator {
       return { raw: render(this.#c.templates[ev.k], this.#c.tokens, ectx, this.#values), time: t / 1000, ...meta };
     };
 
-    // Backfill: history up to now, at once and in time order.
-    if (s.backfill !== undefined && s.backfill !== null && String(s.backfill).trim() !== '') {
+    // Backfill: history up to now, at once and in time order (once: not again on a resume).
+    if (!resume && s.backfill !== undefined && s.backfill !== null && String(s.backfill).trim() !== '') {
       const r = parseRelativeTime(String(s.backfill));
       if (!r.resolve) throw new SampleSetupError(`backfill = ${JSON.stringify(s.backfill)}: ${r.error}`);
       const from = r.resolve(start, tz);
@@ -321,16 +352,29 @@ export class ReplayGenerator implements Generator {
     }
 
     const evs = this.#events;
-    for (let pass = 0; !io.signal.aborted; pass++) {
-      if (end.intervals !== undefined && pass >= end.intervals) return;
+    const save = (pass: number, next: number, done = false): void => io.saveState({ v: 1, start, pass, next, eventIndex, ...(done ? { done } : {}) } satisfies ReplayState);
+    // After a restart the events due while eventgen was stopped go out at once (as a backfill
+    // would), but only those of the last MAX_CATCH_UP_MS; older ones are skipped.
+    let firstPass = resume?.pass ?? 0;
+    let firstNext = resume?.next ?? 0;
+    const catchUpFrom = resume ? io.now() - MAX_CATCH_UP_MS : -Infinity;
+    if (resume && start + (firstPass + 1) * cycle <= catchUpFrom) {
+      const skipTo = Math.floor((catchUpFrom - start) / cycle);
+      io.log.warn({ passes: skipTo - firstPass }, `The replay was stopped for more than ${MAX_CATCH_UP_MS / 3_600_000} h; only the last ${MAX_CATCH_UP_MS / 3_600_000} h are caught up.`);
+      [firstPass, firstNext] = [skipTo, 0];
+    }
+    for (let pass = firstPass; !io.signal.aborted; pass++) {
+      if (end.intervals !== undefined && pass >= end.intervals) return save(pass, 0, true);
       const passStart = start + pass * cycle;
-      let i = 0;
+      let i = pass === firstPass ? firstNext : 0;
+      while (i < evs.length && passStart + evs[i].offset < catchUpFrom) i++;
       while (i < evs.length) {
         const due = passStart + evs[i].offset;
         if (end.at !== undefined && due >= end.at) {
           // Stop on time: the run ends at `end`, not at the last event before it.
           const wait = end.at - io.now();
           if (wait > 0) await io.sleep(wait);
+          if (!io.signal.aborted) save(pass, i, true);
           return;
         }
         const wait = due - io.now();
@@ -346,8 +390,9 @@ export class ReplayGenerator implements Generator {
           i++;
         }
         await io.emit(group);
+        save(pass, i);
       }
-      if (end.intervals !== undefined && pass + 1 >= end.intervals) return;
+      if (end.intervals !== undefined && pass + 1 >= end.intervals) return save(pass + 1, 0, true);
       // The pause after the pass: the next pass starts `interval` after this pass's last event.
     }
   }

@@ -198,12 +198,29 @@ describe('checkpoints', () => {
     expect(applyCheckpoints([a], st, NOW, { isQueueable: () => true }).samples).toEqual([]);
   });
 
-  test('non-queueable samples (replay) start over; samples without a checkpoint are unchanged', () => {
+  test('non-queueable samples (replay) run unchanged; samples without a checkpoint are unchanged', () => {
     const a = s('a', {});
     const st = storeWith([[a, [NOW - 60_000]]]);
     const fresh = s('fresh', { backfill: '-1h' });
     const r = applyCheckpoints([a, fresh], st, NOW, { isQueueable: (x) => x.id !== 'a' });
     expect(r.samples).toEqual([a, fresh]);
+    expect(r.notes[0].msg).toContain('saved no position; it starts from the beginning');
+  });
+
+  test('a replay\'s saved position survives the restart, next to its progress record', () => {
+    const dir = tmp();
+    const a = s('a', { end: '3' });
+    const st = CheckpointStore.open(dir, 'eventgen://t');
+    st.track(a, NOW - 60_000);
+    st.record('a', 5, NOW - 60_000, NOW - 60_000);
+    st.saveState('a', { v: 1, start: NOW - 60_000, pass: 0, next: 5, eventIndex: 5 }, NOW - 59_000);
+    st.record('a', 2, NOW - 50_000, NOW - 50_000);
+    st.stop();
+    const again = CheckpointStore.open(dir, 'eventgen://t');
+    expect(again.get('a')).toMatchObject({ events: 7, state: { pass: 0, next: 5, eventIndex: 5 } });
+    const r = applyCheckpoints([a], again, NOW, { isQueueable: () => false });
+    expect(r.samples).toEqual([a]);
+    expect(r.notes[0]).toMatchObject({ level: 'info', msg: 'Sample a continues from the position it saved before the restart.' });
   });
 
   test('a corrupt file is set aside and the run starts without checkpoints', () => {

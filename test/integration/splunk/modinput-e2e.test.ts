@@ -224,6 +224,31 @@ describe('lifecycle and restarts', () => {
     }
   });
 
+  test('a restarted replay continues where it stopped, on its first timeline', async () => {
+    const hc = await makeSplunkHome(['app_replay']);
+    try {
+      const dir = hc.checkpointDir('replay');
+      const once = async (until: (ev: StreamEvent[]) => boolean, what: string): Promise<StreamEvent[]> => {
+        const run = start(hc, inputXml(hc, dir, { name: 'eventgen://replay', params: { apps: 'app_replay' } }));
+        await waitFor(run, until, what);
+        const { result } = await stopTimed(run);
+        expect(result).toMatchObject({ code: 0, sawStreamEnd: true });
+        return run.events;
+      };
+      const step = (e: StreamEvent) => Number(/step (\d+)$/.exec(e.data)?.[1]);
+      const first = await once((ev) => ev.length >= 4, '4 events');
+      await new Promise((r) => setTimeout(r, 1000));
+      const second = await once((ev) => ev.some((e) => step(e) === 11), 'the last step');
+      // Each step once: the second run neither repeats nor skips one.
+      expect([...first, ...second].map(step)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+      // One timeline: step k is due k × 0.5 s after step 0 of the first run.
+      const t0 = Number(first[0].time);
+      for (const e of [...first, ...second]) expect(Number(e.time) - t0).toBeCloseTo(step(e) * 0.5, 2);
+    } finally {
+      await hc.close();
+    }
+  });
+
   test('a stdin held open by the parent and then closed stops the input like SIGTERM', async () => {
     const { spawn } = await import('node:child_process');
     const { splunkdEnv, parseEventStream } = await import('../../stand-ins/splunkd');

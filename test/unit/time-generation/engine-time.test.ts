@@ -69,12 +69,35 @@ function sampleOf(name: string, text: string | undefined, settings: Record<strin
   };
 }
 
-async function run(samples: SampleSpec[], opts: { clock?: SimulatedClock | RealClock; log?: string[] } = {}): Promise<Captured & { summary: Awaited<ReturnType<Engine['run']>> }> {
+interface RunOptions {
+  clock?: SimulatedClock | RealClock;
+  log?: string[];
+  /** Restarts: the state a generator saved before, and where its saves go. */
+  resumeState?: unknown;
+  states?: unknown[];
+  /** Stops the engine (as SIGTERM would) once this many events were generated. */
+  stopAfter?: number;
+}
+
+async function run(samples: SampleSpec[], opts: RunOptions = {}): Promise<Captured & { summary: Awaited<ReturnType<Engine['run']>> }> {
   const clock = opts.clock ?? new SimulatedClock(START);
   const sink: Captured = { events: [], at: [] };
   const registry = builtinRegistry();
   registry.register(captureOutput(clock, sink), { app: 'test' });
-  const engine = new Engine({ samples, registry, clock, seed: 7, log: quietLog(opts.log) });
+  let emitted = 0;
+  const engine: Engine = new Engine({
+    samples,
+    registry,
+    clock,
+    seed: 7,
+    log: quietLog(opts.log),
+    resumeState: () => opts.resumeState,
+    onState: (_id, st) => opts.states?.push(st),
+    onInterval: (_id, n) => {
+      emitted += n;
+      if (opts.stopAfter !== undefined && emitted >= opts.stopAfter) engine.stop();
+    },
+  });
   const summary = await engine.run();
   return { ...sink, summary };
 }
@@ -135,6 +158,54 @@ describe('replay on the simulated clock', () => {
     // History is emitted at once, at the start.
     expect(r.at.slice(0, history.length).every((t) => t === START)).toBe(true);
     for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThanOrEqual(times[i - 1]);
+  });
+
+  describe('restarts (Splunk mode keeps the state in its checkpoint folder)', () => {
+    const ID_TOKEN: TokenSpec = { n: 1, token: 'event (\\d+)', replacementType: 'integerid', replacement: '0' };
+    const replay = (settings: Record<string, unknown>) => sampleOf('replay-restart', REPLAY, { generator: 'replay', ...settings }, [TS_TOKEN, ID_TOKEN]);
+    const view = (r: Captured) => r.events.map((e) => `${Math.round(e.time * 1000) - START} ${e.raw}`);
+
+    test('a replay stopped mid-pass continues its timeline after a restart: both runs together are the uninterrupted run', async () => {
+      const settings = { end: '3', interval: 10 };
+      const whole = await run([replay(settings)]);
+      expect(whole.events).toHaveLength(21);
+      const clock = new SimulatedClock(START);
+      const states: unknown[] = [];
+      const first = await run([replay(settings)], { clock, states, stopAfter: 9 });
+      expect(first.events).toHaveLength(9);
+      // Down for 30 s: what fell due meanwhile goes out at once when it comes back.
+      const back = clock.now() + 30_000;
+      const second = await run([replay(settings)], { clock: new SimulatedClock(back), resumeState: states.at(-1), states });
+      expect([...view(first), ...view(second)]).toEqual(view(whole));
+      expect(second.at[0]).toBe(back);
+      expect(states.at(-1)).toMatchObject({ done: true });
+      // Finished: a third start generates nothing.
+      const third = await run([replay(settings)], { clock: new SimulatedClock(back + 600_000), resumeState: states.at(-1) });
+      expect(third.events).toHaveLength(0);
+    });
+
+    test('after more than 24 h down, only the last 24 h are caught up, with a warning', async () => {
+      const settings = { end: '30', interval: 3600 };
+      const cycle = 64_750 + 3_600_000;
+      const states: unknown[] = [];
+      const clock = new SimulatedClock(START);
+      await run([replay(settings)], { clock, states, stopAfter: 7 });
+      // Pass 1 fell wholly more than 24 h before the restart: skipped; the passes since are caught up.
+      const back = START + 26 * 3600_000;
+      const log: string[] = [];
+      const second = await run([replay(settings)], { clock: new SimulatedClock(back), resumeState: states.at(-1), log });
+      expect(log.join('\n')).toContain('only the last 24 h are caught up');
+      const times = second.events.map((e) => Math.round(e.time * 1000));
+      expect(Math.min(...times)).toBeGreaterThanOrEqual(back - 24 * 3600_000);
+      const expected: number[] = [];
+      for (let p = 1; p < 30; p++) for (const o of OFFSETS) if (START + p * cycle + o >= back - 24 * 3600_000) expected.push(START + p * cycle + o);
+      expect(times).toEqual(expected);
+    });
+
+    test('a saved state that does not fit (another version, another sample) is ignored: the replay starts over', async () => {
+      const r = await run([replay({ end: '1', interval: 0 })], { resumeState: { v: 1, start: START, pass: 0, next: 999, eventIndex: 0 } });
+      expect(r.events.map((e) => Math.round(e.time * 1000) - START)).toEqual(OFFSETS);
+    });
   });
 
   test('events whose time cannot be read are skipped and reported once with their count', async () => {
