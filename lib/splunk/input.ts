@@ -37,6 +37,7 @@ import {
   schemeXml, SCHEME_NAME, validateEventgenParams, validationErrorXml, type InputDefinition,
 } from './modinput';
 import { SplunkRestClient, SplunkRestError, type ConfStanzaEntry, type SplunkApp } from './rest';
+import { ConfigWatch, confFingerprint, DEFAULT_RELOAD_SECONDS } from './reload';
 
 type Logger = pino.Logger;
 
@@ -297,6 +298,25 @@ interface RunContext {
 
 /** Everything between the definition and the end of the stream. Returns the exit code. */
 async function runStanzas(def: InputDefinition, ctx: RunContext): Promise<number> {
+  // Each pass reads the configuration and runs it; a change of eventgen.conf ends the pass.
+  while (await runConfiguration(def, ctx)) {
+    if (ctx.lifecycle.stopped) break;
+    ctx.log.info({}, 'Starting again with the new configuration; samples continue from their checkpoints.');
+  }
+  return 0;
+}
+
+/** Reads the configuration and runs it. True when it ended because eventgen.conf changed. */
+async function runConfiguration(def: InputDefinition, ctx: RunContext): Promise<boolean> {
+  const watch: { current?: ConfigWatch } = {};
+  try {
+    return await runOnce(def, ctx, watch);
+  } finally {
+    watch.current?.stop();
+  }
+}
+
+async function runOnce(def: InputDefinition, ctx: RunContext, watch: { current?: ConfigWatch }): Promise<boolean> {
   const { log, lifecycle, splunkHome } = ctx;
   const ownApp = readAppId(ctx.appDir);
   const me: InputClaim = mergeClaims(def);
@@ -327,6 +347,7 @@ async function runStanzas(def: InputDefinition, ctx: RunContext): Promise<number
     }
     all = sourcesFromRest(entries, { splunkHome, ownApp, disabledApps });
     log.debug({ stanzas: entries.length, apps: all.apps.map((a) => a.app) }, 'Read eventgen.conf from splunkd.');
+    watch.current = new ConfigWatch({ initial: confFingerprint(entries, disabledApps), intervalMs: reloadSeconds(me, def) * 1000, read: () => readFingerprint(def, ctx), log });
   } catch (e) {
     log.error(restErrorFields(e), `Could not read eventgen.conf from splunkd: ${(e as Error).message} Reading the apps' eventgen.conf files under ${join(splunkHome, 'etc', 'apps')} instead (user-level and etc/system/local settings are not applied).`);
     all = sourcesFromDisk(splunkHome, ownApp);
@@ -350,8 +371,7 @@ async function runStanzas(def: InputDefinition, ctx: RunContext): Promise<number
   for (const n of plan.notes) log[n.level]({}, n.msg);
   if (plan.idleReason) {
     log.warn({}, `Nothing to run: ${plan.idleReason}.`);
-    await idle(lifecycle);
-    return 0;
+    return idle(lifecycle, watch.current);
   }
   const selected = restrictSources(all, plan.run);
 
@@ -391,13 +411,12 @@ async function runStanzas(def: InputDefinition, ctx: RunContext): Promise<number
   log.info({ apps: Object.fromEntries(byApp) }, `Running ${samples.length} sample(s) from ${byApp.size} app(s): ${[...byApp.keys()].join(', ') || 'none'}.`);
   if (samples.length === 0) {
     log.warn({}, `No sample to run for ${label}; waiting for splunkd to stop the input.`);
-    await idle(lifecycle);
     store?.stop();
-    return 0;
+    return idle(lifecycle, watch.current);
   }
   if (lifecycle.stopped) {
     store?.stop();
-    return 0;
+    return false;
   }
 
   // ── The run ────────────────────────────────────────────────────────────────────────────────
@@ -428,26 +447,54 @@ async function runStanzas(def: InputDefinition, ctx: RunContext): Promise<number
   metrics.start(() => engine.runners());
   store?.autoSave(2000);
   lifecycle.onStop(() => engine.stop());
+  // A changed eventgen.conf: flush and stop like SIGTERM would, then the caller starts again.
+  // Outputs get the same grace as at a stop, so a dead server cannot hold the new configuration
+  // (which may well be its fix) back; what they could not deliver is reported.
+  let reloadDeadline: number | undefined;
+  void watch.current?.changed.then(() => {
+    if (lifecycle.stopped) return;
+    reloadDeadline = Date.now() + ctx.tuning.stopGraceMs;
+    log.info({}, 'eventgen.conf changed in splunkd; flushing the running samples to start them again with it.');
+    engine.stop();
+  });
   log.debug({ workers, seed }, 'Engine starting.');
   lifecycle.engineRunning = true;
-  const summary = await engine.run({ closeDeadline: () => lifecycle.closeDeadline });
+  const summary = await engine.run({ closeDeadline: () => Math.min(lifecycle.closeDeadline, reloadDeadline ?? Infinity) });
   lifecycle.engineRunning = false;
   metrics.stop();
   if (metrics.writeError) log.warn({ err: metrics.writeError.message }, 'Could not write the metrics log file.');
   store?.stop();
   report(summary, log);
-  if (!lifecycle.stopped) {
-    log.info({}, 'Every sample has finished; waiting for splunkd to stop the input (a restart does not repeat finished samples).');
-    await idle(lifecycle);
-  }
-  return 0;
+  if (lifecycle.stopped) return false;
+  if (reloadDeadline !== undefined) return true;
+  log.info({}, 'Every sample has finished; waiting for splunkd to stop the input, or for eventgen.conf to change (a restart does not repeat finished samples).');
+  return idle(lifecycle, watch.current);
 }
 
-/** Keeps the process (and the open stream) alive until splunkd stops it. */
-function idle(lifecycle: Lifecycle): Promise<void> {
+/** The fingerprint of splunkd's eventgen.conf now (see reload.ts). */
+async function readFingerprint(def: InputDefinition, ctx: RunContext): Promise<string> {
+  const client = new SplunkRestClient({ serverUri: def.serverUri, sessionKey: def.sessionKey, timeoutMs: ctx.tuning.restTimeoutMs, retries: 0 });
+  try {
+    const entries = await client.fetchConfStanzas('eventgen', { duplicates: 'all' });
+    const apps = await client.listApps();
+    return confFingerprint(entries, apps.filter((a) => a.disabled).map((a) => a.name));
+  } finally {
+    client.close();
+  }
+}
+
+function reloadSeconds(me: InputClaim, def: InputDefinition): number {
+  const param = def.stanzas.find((s) => s.name === me.name)?.params.reload_interval?.trim();
+  return param && /^\d+$/.test(param) ? Number(param) : DEFAULT_RELOAD_SECONDS;
+}
+
+/** Keeps the process (and the open stream) alive until splunkd stops it (false) or eventgen.conf changes (true). */
+function idle(lifecycle: Lifecycle, watch?: ConfigWatch): Promise<boolean> {
   // A referenced timer keeps the event loop alive while nothing else does.
   const keepAlive = setInterval(() => undefined, 1 << 30);
-  return lifecycle.waitForStop().finally(() => clearInterval(keepAlive));
+  const stopped = lifecycle.waitForStop().then(() => false);
+  const changed = watch ? watch.changed.then(() => true) : new Promise<boolean>(() => undefined);
+  return Promise.race([stopped, changed]).finally(() => clearInterval(keepAlive));
 }
 
 /**

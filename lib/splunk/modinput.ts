@@ -49,6 +49,13 @@ export const SCHEME_ARGS = [
     title: 'Generator workers',
     description: 'Number of generator worker threads (a positive integer). Default: half the CPU cores.',
   },
+  {
+    name: 'reload_interval',
+    title: 'Reload interval',
+    description:
+      'Seconds between checks of eventgen.conf in splunkd; when it changed, the samples are flushed and started ' +
+      'again with it, continuing from their checkpoints. 0 turns the check off. Default 60.',
+  },
 ] as const;
 
 /**
@@ -140,6 +147,12 @@ export function validateEventgenParams(params: Record<string, string>): string[]
     const n = Number(workers.trim());
     if (!/^\d+$/.test(workers.trim()) || n < 1 || n > 1024) {
       problems.push(`generator_workers = ${JSON.stringify(workers)} must be a whole number from 1 to 1024.`);
+    }
+  }
+  const reload = params.reload_interval;
+  if (reload !== undefined && reload.trim() !== '') {
+    if (!/^\d+$/.test(reload.trim()) || Number(reload.trim()) > 86400) {
+      problems.push(`reload_interval = ${JSON.stringify(reload)} must be a whole number of seconds from 0 (no check) to 86400.`);
     }
   }
   return problems;

@@ -25,7 +25,7 @@ describe('introspection and validation', () => {
     const r = await scheme(SCRIPT, { splunkHome: h.home });
     expect(r.problems).toEqual([]);
     expect(r.scheme).toMatchObject({ title: 'Eventgen (Node)', useExternalValidation: true, useSingleInstance: false, streamingMode: 'xml' });
-    expect(r.scheme!.args.map((a) => a.name).sort()).toEqual(['apps', 'generator_workers', 'verbosity']);
+    expect(r.scheme!.args.map((a) => a.name).sort()).toEqual(['apps', 'generator_workers', 'reload_interval', 'verbosity']);
     // The spec splunkd reads declares the same parameters.
     const spec = readFileSync(join(h.apps, 'eventgen', 'README', 'inputs.conf.spec'), 'utf8');
     for (const a of r.scheme!.args) expect(spec).toMatch(new RegExp(`^${a.name} = `, 'm'));
@@ -230,7 +230,10 @@ describe('lifecycle and restarts', () => {
       const dir = hc.checkpointDir('replay');
       const once = async (until: (ev: StreamEvent[]) => boolean, what: string): Promise<StreamEvent[]> => {
         const run = start(hc, inputXml(hc, dir, { name: 'eventgen://replay', params: { apps: 'app_replay' } }));
-        await waitFor(run, until, what);
+        await waitFor(run, until, what).catch(async (e: Error) => {
+          await run.stop(6000);
+          throw e;
+        });
         const { result } = await stopTimed(run);
         expect(result).toMatchObject({ code: 0, sawStreamEnd: true });
         return run.events;
@@ -245,6 +248,33 @@ describe('lifecycle and restarts', () => {
       const t0 = Number(first[0].time);
       for (const e of [...first, ...second]) expect(Number(e.time) - t0).toBeCloseTo(step(e) * 0.5, 2);
     } finally {
+      await hc.close();
+    }
+  });
+
+  test('an edited eventgen.conf is picked up while the input runs: samples restart with it, continuing their timeline', async () => {
+    const hc = await makeSplunkHome(['app_ckpt']);
+    const run = start(hc, inputXml(hc, hc.checkpointDir('reload'), { name: 'eventgen://reload', params: { apps: 'app_ckpt', reload_interval: '1' } }));
+    let stopped = false;
+    try {
+      await waitFor(run, (ev) => ev.length >= 33, 'the backfill and a few live events');
+      const conf = join(hc.apps, 'app_ckpt', 'default', 'eventgen.conf');
+      writeFileSync(conf, readFileSync(conf, 'utf8').replace('sourcetype = ckpt', 'sourcetype = ckpt_v2'));
+      await waitFor(run, (ev) => ev.filter((e) => e.sourcetype === 'ckpt_v2').length >= 3, 'events with the new sourcetype');
+      const { result } = await stopTimed(run);
+      stopped = true;
+      expect(result).toMatchObject({ code: 0, sawStreamEnd: true });
+      const old = run.events.filter((e) => e.sourcetype === 'ckpt');
+      const neu = run.events.filter((e) => e.sourcetype === 'ckpt_v2');
+      expect(old.length + neu.length).toBe(run.events.length);
+      // The new configuration continues the timeline: no backfill again, no hole.
+      const lastOld = Math.max(...old.map((e) => Number(e.time)));
+      expect(Math.min(...neu.map((e) => Number(e.time)))).toBeGreaterThanOrEqual(lastOld);
+      const all = run.events.map((e) => Number(e.time)).sort((x, y) => x - y);
+      for (let i = 1; i < all.length; i++) expect(all[i] - all[i - 1]).toBeLessThanOrEqual(2);
+      expect(logText(run.logs)).toContain('eventgen.conf changed in splunkd');
+    } finally {
+      if (!stopped) await run.stop(6000);
       await hc.close();
     }
   });

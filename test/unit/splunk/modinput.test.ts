@@ -189,6 +189,10 @@ describe('validation', () => {
 
   test('validateEventgenParams', () => {
     expect(validateEventgenParams({})).toEqual([]);
+    expect(validateEventgenParams({ reload_interval: '0' })).toEqual([]);
+    expect(validateEventgenParams({ reload_interval: '30' })).toEqual([]);
+    expect(validateEventgenParams({ reload_interval: '-5' })).toEqual(['reload_interval = "-5" must be a whole number of seconds from 0 (no check) to 86400.']);
+    expect(validateEventgenParams({ reload_interval: '1.5' })).toEqual(['reload_interval = "1.5" must be a whole number of seconds from 0 (no check) to 86400.']);
     expect(validateEventgenParams({ verbosity: '40', apps: ' SA-Eventgen , my_bundle.v2 ,', generator_workers: '4' })).toEqual([]);
     expect(validateEventgenParams({ verbosity: 'loud', apps: 'ok,bad/app', generator_workers: '0' })).toEqual([
       'verbosity = "loud" is not a level: use DEBUG, INFO, WARN, ERROR, FATAL or 10/20/30/40/50.',
@@ -216,7 +220,7 @@ describe('schemeXml', () => {
     expect(problems).toEqual([]);
     expect(scheme).toMatchObject({ title: 'Eventgen (Node)', useExternalValidation: true, useSingleInstance: false, streamingMode: 'xml' });
     expect(scheme!.args.map((a) => [a.name, a.dataType, a.requiredOnCreate, a.requiredOnEdit])).toEqual([
-      ['verbosity', 'string', false, false], ['apps', 'string', false, false], ['generator_workers', 'string', false, false],
+      ['verbosity', 'string', false, false], ['apps', 'string', false, false], ['generator_workers', 'string', false, false], ['reload_interval', 'string', false, false],
     ]);
   });
 
