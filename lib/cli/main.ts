@@ -9,8 +9,9 @@ import { formatDiagnostic, type Diagnostic } from '../conf/types';
 import { resolveSamples, type ResolveResult } from '../conf/resolve';
 import { loadStandaloneSource } from '../conf/sources';
 import { builtinRegistry } from '../plugins/builtin';
-import { discoverStandalonePlugins } from '../plugins/discover';
+import { discoverStandalonePlugins, standaloneAppDir } from '../plugins/discover';
 import type { PluginRegistry } from '../plugins/registry';
+import { checkPlugins, validateSamples, type CheckContext } from '../plugins/check';
 import { Engine, type RunSummary } from '../engine/engine';
 import { RealClock, SimulatedClock, type Clock } from '../engine/clock';
 import { parseRelativeTime } from '../time/relative';
@@ -18,7 +19,7 @@ import { LOCAL } from '../time/tz';
 import { randomSeed } from '../util/random';
 import { createSplunkLogger } from '../splunk/modinput';
 import { createExecutor } from '../engine/executor-pool';
-import type { PluginLogger, SampleSpec } from '../plugins/api';
+import type { PluginKind, PluginLogger } from '../plugins/api';
 
 const USAGE = `Usage: eventgen <command> [options]
 
@@ -26,7 +27,8 @@ Commands:
   generate <eventgen.conf | app folder>   Generate events.
   validate <eventgen.conf | app folder>   Check a configuration; exit 1 if it has errors.
   list <eventgen.conf | app folder>       Show the resolved stanzas and their sample files.
-  spec                                    Print the eventgen.conf.spec generated from the schema.
+  spec [eventgen.conf | app folder]       Print the eventgen.conf.spec generated from the schema; with a
+                                          config, also the settings of the plugins found for its app.
 
 Options for generate (they apply to every stanza):
   -s, --sample STANZA    run only this stanza
@@ -81,11 +83,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return o.help ? 0 : 2;
   }
-  if (command === 'spec') {
-    const { builtinSpec } = await import('../conf/spec');
-    process.stdout.write(builtinSpec());
-    return 0;
-  }
+  if (command === 'spec') return spec(target);
   if (!['generate', 'validate', 'list'].includes(command)) {
     process.stderr.write(`eventgen: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
     return 2;
@@ -106,16 +104,10 @@ export async function main(argv: string[]): Promise<number> {
   if (o.modinput) overrides.outputMode = 'modinput';
   if (o.output !== undefined) overrides.outputMode = o.output;
 
-  let loaded;
-  try {
-    loaded = loadStandaloneSource(target);
-  } catch (e) {
-    process.stderr.write(`ERROR ${(e as Error).message}\n`);
-    return 2;
-  }
-  const registry = builtinRegistry();
   // An --output name may be a plugin file beside the config, like any outputMode in it.
-  const pluginDiags = discoverStandalonePlugins(registry, loaded.source, o.output !== undefined ? { output: [o.output] } : {});
+  const app = loadApp(target, o.output !== undefined ? { output: [o.output] } : {});
+  if (!app) return 2;
+  const { loaded, registry, pluginDiags } = app;
   const resolved = resolveSamples([loaded.source], {
     schema: registry.schema,
     generatorNeedsFile: (name) => registry.generatorNeedsFile(name),
@@ -127,9 +119,18 @@ export async function main(argv: string[]): Promise<number> {
     diagnostics.push({ severity: 'error', file: loaded.source.confFile, message: `there is no stanza [${o.sample}]` });
   }
 
-  if (command === 'validate') return validate(resolved, diagnostics, registry, log, verbosity);
+  const checkCtx: CheckContext = { sources: [loaded.source], overrides };
+  if (command === 'validate') return validate(resolved, diagnostics, registry, log, verbosity, checkCtx);
+  if (command === 'list') {
+    printDiagnostics(diagnostics, verbosity);
+    return list(resolved);
+  }
+  // The plugins' checks, before anything opens: a sample with a problem does not start, and the
+  // problem reads as in validate (file, line, stanza, setting, value), not as a failure mid-run.
+  const checked = checkPlugins(resolved.samples, registry, checkCtx);
+  diagnostics.push(...checked.diagnostics);
   printDiagnostics(diagnostics, verbosity);
-  if (command === 'list') return list(resolved);
+  const samples = resolved.samples.filter((s) => !checked.broken.has(s.id));
 
   let seed: number;
   const seedText = o.seed ?? (resolved.engine.seed !== undefined ? String(resolved.engine.seed) : undefined);
@@ -161,9 +162,9 @@ export async function main(argv: string[]): Promise<number> {
     if (e.code === 'EPIPE') process.exit(0);
   });
   const progress = new Progress(process.stderr.isTTY === true);
-  const executor = createExecutor({ registry, seed, log, workers, samples: resolved.samples });
+  const executor = createExecutor({ registry, seed, log, workers, samples });
   const outputWorkers = Number(resolved.engine.outputWorkers ?? 1);
-  const engine = new Engine({ samples: resolved.samples, registry, clock, seed, log, executor, outputWorkers, onInterval: (_id, n) => progress.add(n) });
+  const engine = new Engine({ samples, registry, clock, seed, log, executor, outputWorkers, onInterval: (_id, n) => progress.add(n) });
   let signals = 0;
   const onSignal = () => {
     // First signal: stop the timers and flush. Second: stop retrying outputs (what is still
@@ -191,9 +192,9 @@ function printDiagnostics(diags: readonly Diagnostic[], verbosity: number): void
   }
 }
 
-/** validate: configuration problems plus everything that setting up each sample reveals. */
-async function validate(resolved: ResolveResult, diags: Diagnostic[], registry: PluginRegistry, log: PluginLogger, verbosity: number): Promise<number> {
-  const setup = checkSamples(resolved.samples, registry, log);
+/** validate: configuration problems, the plugins' checks, and everything that setting up each sample reveals. */
+async function validate(resolved: ResolveResult, diags: Diagnostic[], registry: PluginRegistry, log: PluginLogger, verbosity: number, ctx: CheckContext): Promise<number> {
+  const setup = validateSamples(resolved.samples, registry, log, ctx);
   const all = [...diags, ...setup];
   printDiagnostics(all, verbosity);
   const errors = all.filter((d) => d.severity === 'error').length;
@@ -204,28 +205,38 @@ async function validate(resolved: ResolveResult, diags: Diagnostic[], registry: 
   return errors ? 1 : 0;
 }
 
-export function checkSamples(samples: readonly SampleSpec[], registry: PluginRegistry, log: PluginLogger): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const s of samples) {
-    const where = { file: s.confFile, stanza: s.stanza };
-    for (const [kind, key] of [['generator', 'generator'], ['rater', 'rater'], ['output', 'outputMode']] as const) {
-      if (!registry.get(kind, String(s.settings[key]))) out.push({ severity: 'error', ...where, setting: key, value: String(s.settings[key]), message: registry.explainMissing(kind, String(s.settings[key])) });
-    }
-    try {
-      // instanceKey reads and checks the output's settings (paths, servers) without opening anything.
-      registry.get('output', String(s.settings.outputMode))?.plugin.instanceKey?.(s);
-    } catch (e) {
-      out.push({ severity: 'error', ...where, setting: 'outputMode', value: String(s.settings.outputMode), message: (e as Error).message });
-    }
-    const gen = registry.get('generator', String(s.settings.generator));
-    if (!gen) continue;
-    try {
-      gen.plugin.create(s, { log });
-    } catch (e) {
-      out.push({ severity: 'error', ...where, message: `${(e as Error).message}${s.file ? ` (sample ${s.file})` : ''}` });
-    }
+/**
+ * spec: the eventgen.conf.spec of the built-in settings (what `npm run spec` writes); with a
+ * config, also the settings of the plugins found for its app, a heading per plugin. Problems
+ * loading those plugins go to stderr and make the exit status 1: the spec is incomplete.
+ */
+async function spec(target: string | undefined): Promise<number> {
+  const { appSpec, builtinSpec } = await import('../conf/spec');
+  if (target === undefined) {
+    process.stdout.write(builtinSpec());
+    return 0;
   }
-  return out;
+  const found = loadApp(target);
+  if (!found) return 2;
+  const { loaded, registry, pluginDiags } = found;
+  const diags = [...pluginDiags, ...registry.notices.map((message): Diagnostic => ({ severity: 'warning', message }))];
+  printDiagnostics(diags, 0);
+  const app = standaloneAppDir(loaded.source);
+  process.stdout.write(appSpec(registry, app.app, app.dir));
+  return diags.some((d) => d.severity === 'error') ? 1 : 0;
+}
+
+/** A config and the plugins of its app; undefined, once said why on stderr, when it cannot be read. */
+function loadApp(target: string, extraWanted: Partial<Record<PluginKind, readonly string[]>> = {}): { loaded: ReturnType<typeof loadStandaloneSource>; registry: PluginRegistry; pluginDiags: Diagnostic[] } | undefined {
+  let loaded;
+  try {
+    loaded = loadStandaloneSource(target);
+  } catch (e) {
+    process.stderr.write(`ERROR ${(e as Error).message}\n`);
+    return undefined;
+  }
+  const registry = builtinRegistry();
+  return { loaded, registry, pluginDiags: discoverStandalonePlugins(registry, loaded.source, extraWanted) };
 }
 
 function list(resolved: ResolveResult): number {

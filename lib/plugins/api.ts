@@ -136,6 +136,27 @@ export interface PluginBase {
    * from [global]) and `group` (default "<kind> plugin <name>"); the registry fills them in.
    */
   readonly settings?: readonly SettingDef[];
+  /**
+   * Optional: finds what is wrong with a sample's settings before anything runs. `eventgen
+   * validate` calls it for every resolved sample that uses this plugin, and `eventgen generate`
+   * at start (a sample with a problem does not run). Returns the problems in words — a string,
+   * or a SettingProblem naming the setting at fault — and an empty list or nothing when all is
+   * well. Synchronous; it must not create or write files or open sockets (reading a file that a
+   * setting names, such as a CA certificate, to see that it is usable is fine). A check that
+   * throws reports one problem: the error's message, against its `setting` when it has one.
+   * Optional, so plugins written before it existed stay valid API version 1 plugins.
+   */
+  check?(sample: SampleSpec): readonly (string | SettingProblem)[] | void;
+}
+
+/** One problem a plugin's check() found. */
+export interface SettingProblem {
+  /**
+   * The setting at fault: validate shows its file, line and value. Without it the problem is
+   * reported against the setting that chose the plugin (`outputMode`, `generator` or `rater`).
+   */
+  readonly setting?: string;
+  readonly message: string;
 }
 
 export interface GeneratorPlugin extends PluginBase {
@@ -215,13 +236,17 @@ export class RetryableError extends Error {
  * A failure that will not go away by retrying (bad token, bad settings). `fatal`: no later
  * batch can succeed either (the reader closed the pipe): the output is taken out of service at
  * once and the samples using it stop. Plugins that cannot import this class throw any Error
- * whose name is "PermanentError" (and set `fatal = true` on it when it applies).
+ * whose name is "PermanentError" (and set `fatal = true` on it when it applies). `setting`
+ * names the setting at fault when bad settings are the cause.
  */
 export class PermanentError extends Error {
   readonly fatal: boolean;
-  constructor(message: string, opts: { fatal?: boolean } = {}) {
+  /** The setting at fault, when bad settings are the cause (check() reports it there). */
+  readonly setting?: string;
+  constructor(message: string, opts: { fatal?: boolean; setting?: string } = {}) {
     super(message);
     this.name = 'PermanentError';
     this.fatal = opts.fatal === true;
+    if (opts.setting !== undefined) this.setting = opts.setting;
   }
 }

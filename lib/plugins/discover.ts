@@ -18,12 +18,10 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { PluginKind } from './api';
-import { describeOrigin, PluginError, type PluginRegistry } from './registry';
+import { describeOrigin, KIND_SETTING, PLUGIN_KINDS as KINDS, PluginError, type PluginRegistry } from './registry';
 import type { ConfSource } from '../conf/resolve';
 import type { Diagnostic } from '../conf/types';
 
-const KINDS: readonly PluginKind[] = ['generator', 'rater', 'output'];
-const SETTING_FOR: Record<PluginKind, string> = { generator: 'generator', rater: 'rater', output: 'outputMode' };
 const EXTENSIONS = ['.js', '.cjs'];
 
 export interface AppDir {
@@ -38,7 +36,7 @@ export function requestedPlugins(sources: readonly ConfSource[]): Record<PluginK
   for (const src of sources) {
     for (const st of src.conf.stanzas.values()) {
       for (const kind of KINDS) {
-        const v = st.settings.get(SETTING_FOR[kind])?.value.trim();
+        const v = st.settings.get(KIND_SETTING[kind])?.value.trim();
         if (v) out[kind].add(v);
       }
     }

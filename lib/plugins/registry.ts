@@ -12,6 +12,11 @@ import { PLUGIN_API_VERSION } from './api';
 import { SettingsSchema } from '../conf/schema';
 import type { SettingDef } from '../conf/types';
 
+export const PLUGIN_KINDS: readonly PluginKind[] = ['generator', 'rater', 'output'];
+
+/** The eventgen.conf setting that chooses a plugin of each kind. */
+export const KIND_SETTING: Readonly<Record<PluginKind, string>> = { generator: 'generator', rater: 'rater', output: 'outputMode' };
+
 export interface PluginOrigin {
   /** `builtin`, or the app (or folder) the plugin came from. */
   readonly app: string;
@@ -172,6 +177,7 @@ function checkShape(p: unknown): string | undefined {
   if (typeof o.name !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(o.name)) return `name must be a word (letters, digits, _ . -), not ${JSON.stringify(o.name)}`;
   if (o.apiVersion !== PLUGIN_API_VERSION) return `apiVersion ${JSON.stringify(o.apiVersion)} is not supported (this eventgen supports ${PLUGIN_API_VERSION})`;
   if (typeof o.create !== 'function') return 'create(sample, ctx) is missing';
+  if (o.check !== undefined && typeof o.check !== 'function') return 'check must be a function (check(sample) returns the problems of its settings)';
   if (o.settings !== undefined && !Array.isArray(o.settings)) return 'settings must be an array of setting definitions';
   for (const s of (o.settings as unknown[] | undefined) ?? []) {
     const d = s as Record<string, unknown>;

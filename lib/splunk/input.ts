@@ -22,6 +22,7 @@ import { Engine, type RunSummary } from '../engine/engine';
 import { createExecutor } from '../engine/executor-pool';
 import type { OutputPlugin, PluginKind, SampleSpec } from '../plugins/api';
 import { builtinRegistry } from '../plugins/builtin';
+import { checkPlugins } from '../plugins/check';
 import { discoverPlugins, requestedPlugins } from '../plugins/discover';
 import { PluginRegistry } from '../plugins/registry';
 import { stdoutSink, type StdoutSink } from '../output/stdout-sink';
@@ -388,7 +389,14 @@ async function runOnce(def: InputDefinition, ctx: RunContext, watch: { current?:
 
   const forced = resolved.samples.map((s) => forceOutputMode(s, registry));
   for (const f of forced) if (f.note) log.info({ sample: f.sample.id }, f.note);
-  let samples = forced.map((f) => f.sample);
+  // The plugins' own checks (PLUGINS.md): a sample whose settings they reject does not start.
+  const checked = checkPlugins(
+    forced.map((f) => f.sample),
+    registry,
+    { sources: selected.sources },
+  );
+  for (const d of checked.diagnostics) logDiagnostic(log, d);
+  let samples = forced.map((f) => f.sample).filter((s) => !checked.broken.has(s.id));
 
   // ── Checkpoints ────────────────────────────────────────────────────────────────────────────
   const now = Date.now();

@@ -10,6 +10,7 @@ import type { Output, OutputPlugin, SampleSpec } from '../api';
 import { PermanentError, PLUGIN_API_VERSION } from '../api';
 import type { EventRecord } from '../api';
 import { expandVars } from '../../util/paths';
+import { checkByReading } from '../check';
 
 /** Events as written to files: the raw text and a newline (the original wrote _raw unchanged). */
 export function encodeRawLines(events: readonly EventRecord[]): string {
@@ -20,9 +21,9 @@ export function encodeRawLines(events: readonly EventRecord[]): string {
 
 export function fileOutputPath(sample: SampleSpec, setting = 'fileName'): string {
   const v = sample.settings[setting];
-  if (typeof v !== 'string' || v.trim() === '') throw new PermanentError(`outputMode = file needs ${setting}`);
+  if (typeof v !== 'string' || v.trim() === '') throw new PermanentError(`outputMode = file needs ${setting}`, { setting });
   const expanded = expandVars(v.trim());
-  if (/\$\{?\w/.test(expanded)) throw new PermanentError(`${setting} = ${JSON.stringify(v)} uses an unset environment variable (is SPLUNK_HOME set?)`);
+  if (/\$\{?\w/.test(expanded)) throw new PermanentError(`${setting} = ${JSON.stringify(v)} uses an unset environment variable (is SPLUNK_HOME set?)`, { setting });
   return resolve(expanded);
 }
 
@@ -128,6 +129,7 @@ const plugin: OutputPlugin = {
   batchSize: 5000,
   encode: encodeRawLines,
   instanceKey: (sample) => `file:${fileOutputPath(sample)}`,
+  check: checkByReading((sample) => fileOutputPath(sample)),
   create(sample) {
     const s = sample.settings;
     return new RotatingFile(fileOutputPath(sample), Number(s.fileMaxBytes), Number(s.fileBackupFiles));

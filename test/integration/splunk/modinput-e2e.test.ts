@@ -118,10 +118,12 @@ describe('streaming', () => {
   test('stderr: leveled lines for splunkd.log; the missing sample is an ERROR naming its stanza', () => {
     expect(stderr).toMatch(/^ERROR .*\[nosuch\\\.log\]: No sample file .* matches the stanza name/m);
     expect(stderr).toMatch(/^INFO .*outputMode = stdout is replaced by modinput/m);
+    // A plugin's check rejects a stanza before it starts, naming the file, line and setting.
+    expect(stderr).toMatch(/^ERROR .*app_web\/default\/eventgen\.conf \[checked\\\.log\] fileName = "": .*outputMode = file needs fileName/m);
     expect(stderr).toMatch(/^INFO Running 4 sample\(s\) from 2 app\(s\): app_auth, app_web/m);
     expect(stderr).toMatch(/^INFO Stopping: SIGTERM/m);
     // Nothing reached splunkd.log as an (unprefixed, hence ERROR) stray line.
-    expect(stderr).not.toMatch(/^ERROR (?!.*nosuch)/m);
+    expect(stderr).not.toMatch(/^ERROR (?!.*(nosuch|checked))/m);
   });
 
   test('the session key is in no log line and no file the input wrote', () => {

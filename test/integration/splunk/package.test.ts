@@ -169,6 +169,8 @@ describe('the unpacked app', () => {
     expect(r.stderr).not.toMatch(/FATAL|Cannot find module/);
     const parsed = parseEventStream(r.stdout);
     expect(parsed.sawStreamEnd).toBe(true);
-    expect(byIndex(parsed.events, 'web')).toHaveLength(4);
+    // web.log's 4 events; checked.log's file output (without fileName) is replaced by --output.
+    expect(byIndex(parsed.events, 'web').filter((e) => e.source === '/var/log/shop/web.log')).toHaveLength(4);
+    expect(byIndex(parsed.events, 'web').filter((e) => e.source === 'checked.log')).toHaveLength(1);
   });
 });

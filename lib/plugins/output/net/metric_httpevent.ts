@@ -5,7 +5,8 @@
  * delivery as httpevent (whose plugin registers the shared settings).
  */
 import { PLUGIN_API_VERSION, type OutputPlugin } from '../../api';
-import { settingsKey } from './internal/common';
+import { readerCheck, settingsKey } from './internal/common';
+import { encodeHecBatch } from './internal/hec-format';
 import { HecOutput, readHecConfig } from './internal/hec-output';
 import { HEC_KEY_SETTINGS } from './internal/hec-settings';
 
@@ -19,7 +20,11 @@ const metricHttpevent: OutputPlugin = {
   concurrentSends: true,
   // Declared by httpevent: the same names declared twice would clash in the schema.
   settings: [],
+  // On the generator worker threads: the metric objects and their sizes (an event that is not a
+  // metric is named in the result, and send() fails the batch with that message).
+  encode: (events) => encodeHecBatch(events, 'metric'),
   instanceKey: (sample) => settingsKey('metric_httpevent', sample, HEC_KEY_SETTINGS, true),
+  check: readerCheck('metric_httpevent', (sample) => readHecConfig('metric_httpevent', sample)),
   create: (sample, ctx) => new HecOutput(readHecConfig('metric_httpevent', sample), ctx.log),
 };
 

@@ -12,8 +12,8 @@
  */
 import type { SettingDef } from '../../../conf/types';
 import { PLUGIN_API_VERSION, PermanentError, RetryableError, type EventRecord, type Output, type OutputBatch, type OutputPlugin, type SampleSpec } from '../../api';
-import { networkFailure, outputLabel, readTls, SettingsReader, settingsKey, type TlsSettings } from './internal/common';
-import { httpRequest, makeEndpoint, retryAfterMs, type HttpEndpoint, type HttpResponse } from './internal/http-client';
+import { networkFailure, outputLabel, readerCheck, readTls, SettingsReader, settingsKey, type TlsSettings } from './internal/common';
+import { baseUrl, httpRequest, makeEndpoint, retryAfterMs, type HttpEndpoint, type HttpResponse } from './internal/http-client';
 
 const GROUP = 'Output: splunkstream';
 
@@ -24,6 +24,38 @@ export const SPLUNKSTREAM_SETTINGS: readonly SettingDef[] = [
 ];
 
 const KEY_SETTINGS = ['splunkHost', 'splunkPort', 'splunkMethod', 'splunkUser', 'splunkPass', 'sessionKey', 'hostRegex', ...SPLUNKSTREAM_SETTINGS.map((d) => d.name)];
+
+interface SplunkStreamConfig {
+  readonly who: string;
+  readonly method: 'http' | 'https';
+  readonly host: string;
+  readonly port: number;
+  readonly tls: TlsSettings;
+  readonly timeoutMs: number;
+  readonly sessionKey?: string;
+  readonly user?: string;
+  readonly pass?: string;
+  readonly hostRegex?: string;
+}
+
+/** Reads and checks every splunkstream setting, opening nothing; throws PermanentError naming the setting. */
+function readSplunkStreamConfig(sample: SampleSpec): SplunkStreamConfig {
+  const who = outputLabel('splunkstream', sample);
+  const r = new SettingsReader(sample, who, SPLUNKSTREAM_SETTINGS);
+  const host = r.required('splunkHost', 'the splunkd to send to').replace(/^\[(.*)\]$/, '$1');
+  if (/[/\s]/.test(host)) r.fail('splunkHost', host, 'must be a host name or IP address, without scheme, port or path');
+  const method = r.choice('splunkMethod', ['http', 'https'] as const);
+  const tls = readTls(r, 'splunkSslVerify', 'splunkCaFile');
+  const port = r.int('splunkPort', 1, 65535);
+  const timeoutMs = r.float('splunkTimeout', 0.01) * 1000;
+  const sessionKey = r.string('sessionKey')?.trim() || undefined;
+  const user = r.string('splunkUser');
+  const pass = r.string('splunkPass');
+  if (!sessionKey && (!user || pass === undefined)) {
+    throw new PermanentError(`${who}: set splunkUser and splunkPass (or sessionKey) to send to ${baseUrl(method, host, port)}`, { setting: user ? 'splunkPass' : 'splunkUser' });
+  }
+  return { who, method, host, port, tls, timeoutMs, sessionKey, user, pass, hostRegex: r.string('hostRegex') };
+}
 
 interface Group {
   readonly query: string;
@@ -43,21 +75,15 @@ class SplunkStreamOutput implements Output {
   readonly #progress = new WeakMap<OutputBatch, Set<number>>();
 
   constructor(sample: SampleSpec) {
-    this.#who = outputLabel('splunkstream', sample);
-    const r = new SettingsReader(sample, this.#who, SPLUNKSTREAM_SETTINGS);
-    const host = r.required('splunkHost', 'the splunkd to send to').replace(/^\[(.*)\]$/, '$1');
-    if (/[/\s]/.test(host)) r.fail('splunkHost', host, 'must be a host name or IP address, without scheme, port or path');
-    const method = r.choice('splunkMethod', ['http', 'https'] as const);
-    this.#tls = readTls(r, 'splunkSslVerify', 'splunkCaFile');
-    this.#ep = makeEndpoint(method, host, r.int('splunkPort', 1, 65535), this.#tls, 8);
-    this.#timeoutMs = r.float('splunkTimeout', 0.01) * 1000;
-    this.#sessionKey = r.string('sessionKey')?.trim() || undefined;
-    this.#user = r.string('splunkUser');
-    this.#pass = r.string('splunkPass');
-    this.#hostRegex = r.string('hostRegex');
-    if (!this.#sessionKey && (!this.#user || this.#pass === undefined)) {
-      throw new PermanentError(`${this.#who}: set splunkUser and splunkPass (or sessionKey) to send to ${this.#ep.base}`);
-    }
+    const cfg = readSplunkStreamConfig(sample);
+    this.#who = cfg.who;
+    this.#tls = cfg.tls;
+    this.#ep = makeEndpoint(cfg.method, cfg.host, cfg.port, cfg.tls, 8);
+    this.#timeoutMs = cfg.timeoutMs;
+    this.#sessionKey = cfg.sessionKey;
+    this.#user = cfg.user;
+    this.#pass = cfg.pass;
+    this.#hostRegex = cfg.hostRegex;
   }
 
   async send(batch: OutputBatch): Promise<void> {
@@ -205,6 +231,7 @@ const splunkstream: OutputPlugin = {
   batchSize: 100,
   settings: SPLUNKSTREAM_SETTINGS,
   instanceKey: (sample) => settingsKey('splunkstream', sample, KEY_SETTINGS, true),
+  check: readerCheck('splunkstream', readSplunkStreamConfig),
   create: (sample) => new SplunkStreamOutput(sample),
 };
 

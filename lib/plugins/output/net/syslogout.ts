@@ -11,9 +11,9 @@
  */
 import type { SettingDef } from '../../../conf/types';
 import { PLUGIN_API_VERSION, PermanentError, type EventRecord, type Output, type OutputBatch, type OutputPlugin, type PluginLogger, type SampleSpec } from '../../api';
-import { outputLabel, readTls, SettingsReader, settingsKey } from './internal/common';
+import { outputLabel, readerCheck, readTls, SettingsReader, settingsKey, type TlsSettings } from './internal/common';
 import { StreamConnection } from './internal/stream-connection';
-import { FACILITIES, frame, SEVERITIES, SyslogFormatter, type Framing } from './internal/syslog-format';
+import { FACILITIES, frame, SEVERITIES, SyslogFormatter, type Framing, type SyslogFormat } from './internal/syslog-format';
 import { UdpSender } from './internal/udp-sender';
 
 const GROUP = 'Output: syslogout';
@@ -36,6 +36,37 @@ export const SYSLOG_SETTINGS: readonly SettingDef[] = [
 
 const KEY_SETTINGS = ['syslogDestinationHost', 'syslogDestinationPort', 'syslogAddHeader', ...SYSLOG_SETTINGS.map((d) => d.name)];
 
+interface SyslogConfig {
+  readonly who: string;
+  readonly host: string;
+  readonly port: number;
+  readonly transport: 'udp' | 'tcp' | 'tls';
+  readonly framing: Framing;
+  readonly format: SyslogFormat;
+  readonly timeoutMs: number;
+  readonly tls?: TlsSettings;
+}
+
+/** Reads and checks every syslogout setting, opening nothing; throws PermanentError naming the setting. */
+function readSyslogConfig(sample: SampleSpec): SyslogConfig {
+  const who = outputLabel('syslogout', sample);
+  const r = new SettingsReader(sample, who, SYSLOG_SETTINGS);
+  const host = r.required('syslogDestinationHost', 'the syslog receiver').trim();
+  const port = r.int('syslogDestinationPort', 1, 65535);
+  const transport = r.choice('syslogTransport', ['udp', 'tcp', 'tls'] as const);
+  const framing = r.choice('syslogFraming', ['octet-counting', 'newline'] as const);
+  const format: SyslogFormat = {
+    protocol: r.choice('syslogProtocol', ['rfc3164', 'rfc5424'] as const),
+    facility: r.choice('syslogFacility', FACILITIES),
+    severity: r.choice('syslogSeverity', SEVERITIES),
+    addHeader: r.bool('syslogAddHeader'),
+    appName: r.string('syslogAppName') ?? 'eventgen',
+  };
+  const timeoutMs = r.float('syslogTimeout', 0.01) * 1000;
+  const tls = transport === 'tls' ? readTls(r, 'syslogSslVerify', 'syslogCaFile') : undefined;
+  return { who, host, port, transport, framing, format, timeoutMs, tls };
+}
+
 class SyslogOutput implements Output {
   readonly #formatter: SyslogFormatter;
   readonly #udp?: UdpSender;
@@ -43,25 +74,11 @@ class SyslogOutput implements Output {
   readonly #framing: Framing;
 
   constructor(sample: SampleSpec, log: PluginLogger) {
-    const who = outputLabel('syslogout', sample);
-    const r = new SettingsReader(sample, who, SYSLOG_SETTINGS);
-    const host = r.required('syslogDestinationHost', 'the syslog receiver').trim();
-    const port = r.int('syslogDestinationPort', 1, 65535);
-    const transport = r.choice('syslogTransport', ['udp', 'tcp', 'tls'] as const);
-    this.#framing = r.choice('syslogFraming', ['octet-counting', 'newline'] as const);
-    this.#formatter = new SyslogFormatter({
-      protocol: r.choice('syslogProtocol', ['rfc3164', 'rfc5424'] as const),
-      facility: r.choice('syslogFacility', FACILITIES),
-      severity: r.choice('syslogSeverity', SEVERITIES),
-      addHeader: r.bool('syslogAddHeader'),
-      appName: r.string('syslogAppName') ?? 'eventgen',
-    });
-    const timeoutMs = r.float('syslogTimeout', 0.01) * 1000;
+    const { who, host, port, transport, framing, format, timeoutMs, tls } = readSyslogConfig(sample);
+    this.#framing = framing;
+    this.#formatter = new SyslogFormatter(format);
     if (transport === 'udp') this.#udp = new UdpSender({ host, port, who });
-    else {
-      const tls = transport === 'tls' ? readTls(r, 'syslogSslVerify', 'syslogCaFile') : undefined;
-      this.#stream = new StreamConnection({ host, port, tls, timeoutMs, who, log });
-    }
+    else this.#stream = new StreamConnection({ host, port, tls, timeoutMs, who, log });
   }
 
   async send(batch: OutputBatch): Promise<void> {
@@ -94,6 +111,7 @@ const syslogout: OutputPlugin = {
   batchSize: 10,
   settings: SYSLOG_SETTINGS,
   instanceKey: (sample) => settingsKey('syslogout', sample, KEY_SETTINGS),
+  check: readerCheck('syslogout', readSyslogConfig),
   create: (sample, ctx) => new SyslogOutput(sample, ctx.log),
 };
 

@@ -6,26 +6,30 @@
  */
 import type { SettingDef } from '../../../conf/types';
 import { PLUGIN_API_VERSION, PermanentError, type Output, type OutputBatch, type OutputPlugin, type PluginLogger, type SampleSpec } from '../../api';
-import { outputLabel, SettingsReader, settingsKey } from './internal/common';
-import { StreamConnection } from './internal/stream-connection';
+import { outputLabel, readerCheck, SettingsReader, settingsKey } from './internal/common';
+import { StreamConnection, type StreamOptions } from './internal/stream-connection';
 
 export const TCP_SETTINGS: readonly SettingDef[] = [
   { name: 'tcpTimeout', type: 'float', default: 10, inherit: true, group: 'Output: tcpout / udpout', doc: 'tcpout: seconds allowed to connect, or for the receiver to take a batch.', min: 0.01 },
 ];
 
+/** Reads and checks the tcpout settings, opening nothing; throws PermanentError naming the setting. */
+function readTcpConfig(sample: SampleSpec): Omit<StreamOptions, 'log'> {
+  const who = outputLabel('tcpout', sample);
+  const r = new SettingsReader(sample, who, TCP_SETTINGS);
+  return {
+    host: r.required('tcpDestinationHost', 'the receiver'),
+    port: r.int('tcpDestinationPort', 1, 65535),
+    timeoutMs: r.float('tcpTimeout', 0.01) * 1000,
+    who,
+  };
+}
+
 class TcpOutput implements Output {
   readonly #conn: StreamConnection;
 
   constructor(sample: SampleSpec, log: PluginLogger) {
-    const who = outputLabel('tcpout', sample);
-    const r = new SettingsReader(sample, who, TCP_SETTINGS);
-    this.#conn = new StreamConnection({
-      host: r.required('tcpDestinationHost', 'the receiver'),
-      port: r.int('tcpDestinationPort', 1, 65535),
-      timeoutMs: r.float('tcpTimeout', 0.01) * 1000,
-      who,
-      log,
-    });
+    this.#conn = new StreamConnection({ ...readTcpConfig(sample), log });
   }
 
   async send(batch: OutputBatch): Promise<void> {
@@ -50,6 +54,7 @@ const tcpout: OutputPlugin = {
   batchSize: 10,
   settings: TCP_SETTINGS,
   instanceKey: (sample) => settingsKey('tcpout', sample, ['tcpDestinationHost', 'tcpDestinationPort', 'tcpTimeout']),
+  check: readerCheck('tcpout', readTcpConfig),
   create: (sample, ctx) => new TcpOutput(sample, ctx.log),
 };
 

@@ -4,16 +4,21 @@
  * kernel; an event too large for a datagram is reported, not silently truncated.
  */
 import { PLUGIN_API_VERSION, PermanentError, type Output, type OutputBatch, type OutputPlugin, type SampleSpec } from '../../api';
-import { outputLabel, SettingsReader, settingsKey } from './internal/common';
-import { UdpSender } from './internal/udp-sender';
+import { outputLabel, readerCheck, SettingsReader, settingsKey } from './internal/common';
+import { UdpSender, type UdpOptions } from './internal/udp-sender';
+
+/** Reads and checks the udpout settings, opening nothing; throws PermanentError naming the setting. */
+function readUdpConfig(sample: SampleSpec): UdpOptions {
+  const who = outputLabel('udpout', sample);
+  const r = new SettingsReader(sample, who);
+  return { host: r.required('udpDestinationHost', 'the receiver'), port: r.int('udpDestinationPort', 1, 65535), who };
+}
 
 class UdpOutput implements Output {
   readonly #udp: UdpSender;
 
   constructor(sample: SampleSpec) {
-    const who = outputLabel('udpout', sample);
-    const r = new SettingsReader(sample, who);
-    this.#udp = new UdpSender({ host: r.required('udpDestinationHost', 'the receiver'), port: r.int('udpDestinationPort', 1, 65535), who });
+    this.#udp = new UdpSender(readUdpConfig(sample));
   }
 
   async send(batch: OutputBatch): Promise<void> {
@@ -35,6 +40,7 @@ const udpout: OutputPlugin = {
   batchSize: 10,
   settings: [],
   instanceKey: (sample) => settingsKey('udpout', sample, ['udpDestinationHost', 'udpDestinationPort']),
+  check: readerCheck('udpout', readUdpConfig),
   create: (sample) => new UdpOutput(sample),
 };
 

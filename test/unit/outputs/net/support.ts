@@ -3,6 +3,9 @@
  * that records, event factories, and `deliver()`, a small stand-in for the output runner's retry
  * contract (RetryableError → back off and send the same batch again; PermanentError → give up).
  */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import type { EventRecord, Output, OutputBatch, OutputPlugin, PluginLogger, SampleSpec } from '../../../../lib/plugins/api';
 import { PermanentError, RetryableError } from '../../../../lib/plugins/api';
 
@@ -94,4 +97,34 @@ export async function rejection(p: Promise<unknown> | unknown): Promise<Error> {
     return e as Error;
   }
   throw new Error('expected a rejection, but it resolved');
+}
+
+export interface BodySink {
+  /** The `httpeventServers` entry for this sink. */
+  readonly server: { protocol: string; address: string; port: number; key: string };
+  /** Each request's body as received (gunzipped), as latin1: one character a byte, so compared byte for byte. */
+  readonly bodies: string[];
+  /** Each request's path and query string. */
+  readonly paths: string[];
+  close(): Promise<void>;
+}
+
+/** A HEC that accepts everything and records the request bodies (the HEC stand-in parses them instead). */
+export async function bodySink(): Promise<BodySink> {
+  const bodies: string[] = [];
+  const paths: string[] = [];
+  const srv = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const wire = Buffer.concat(chunks);
+      bodies.push((req.headers['content-encoding'] === 'gzip' ? gunzipSync(wire) : wire).toString('latin1'));
+      paths.push(req.url ?? '');
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"text":"Success","code":0}');
+    });
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as AddressInfo).port;
+  return { server: { protocol: 'http', address: '127.0.0.1', port, key: 'k' }, bodies, paths, close: () => new Promise<void>((r) => srv.close(() => r())) };
 }

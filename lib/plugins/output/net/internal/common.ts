@@ -12,11 +12,20 @@ import { rootCertificates } from 'node:tls';
 import { CORE_SETTINGS } from '../../../../conf/settings';
 import type { SettingDef } from '../../../../conf/types';
 import { resolveDataFile } from '../../../../util/paths';
-import { PermanentError, RetryableError, type SampleSpec } from '../../../api';
+import { PermanentError, RetryableError, type SampleSpec, type SettingProblem } from '../../../api';
+import { checkByReading } from '../../../check';
 
 /** `httpevent [stanza]`: the prefix of every message an output writes or throws. */
 export function outputLabel(output: string, sample: SampleSpec): string {
   return `${output} [${sample.stanza}]`;
+}
+
+/**
+ * The check() of a network output: runs `read`, the settings reader its create() runs (it opens
+ * nothing), and reports what it throws without the `output [stanza]: ` prefix.
+ */
+export function readerCheck(output: string, read: (sample: SampleSpec) => unknown): (sample: SampleSpec) => SettingProblem[] {
+  return checkByReading(read, (sample) => outputLabel(output, sample));
 }
 
 const TRUE = new Set(['1', 'true', 't', 'yes', 'y', 'on']);
@@ -48,7 +57,7 @@ export class SettingsReader {
   }
 
   fail(name: string, value: unknown, problem: string): never {
-    throw new PermanentError(`${this.who}: ${name} = ${JSON.stringify(value)} ${problem}`);
+    throw new PermanentError(`${this.who}: ${name} = ${JSON.stringify(value)} ${problem}`, { setting: name });
   }
 
   string(name: string): string | undefined {
@@ -60,7 +69,7 @@ export class SettingsReader {
 
   required(name: string, what: string): string {
     const v = this.string(name)?.trim();
-    if (!v) throw new PermanentError(`${this.who}: ${name} is not set; it must name ${what}`);
+    if (!v) throw new PermanentError(`${this.who}: ${name} is not set; it must name ${what}`, { setting: name });
     return v;
   }
 

@@ -1,13 +1,18 @@
 /**
  * The HEC client behind `httpevent` and `metric_httpevent`.
  *
- * send(batch) turns the batch into payloads (JSON objects or raw lines, split at
+ * send(batch) cuts the batch into payloads (JSON objects or raw lines, split at
  * httpeventMaxPayloadSize, optionally gzipped), posts them in parallel and resolves once every
  * payload is delivered — with acknowledgement, once HEC has acknowledged it. A payload that fails
  * on one server is tried on the next live one at once; when none takes it, send throws a
  * RetryableError and the runner sends the batch again later. Payloads already delivered are
  * remembered per batch object, so a retried batch only resends what is missing (mirror mode
  * remembers per payload and server).
+ *
+ * The per-event work is not done here: the plugins' encode() (encodeHecBatch, hec-format.ts) builds
+ * the JSON objects or raw lines and their sizes on the generator worker threads, and send() only
+ * cuts the encoded bytes into payloads. A batch that comes with events only (a caller that does not
+ * encode) is encoded here first, the same way.
  *
  * Response handling follows splunk-platform.md §6: 401/403 → bad token (PermanentError, naming
  * the server); 400 → the data was refused (PermanentError with HEC's text), except the channel
@@ -19,7 +24,7 @@ import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
 import { PermanentError, RetryableError, type EventRecord, type Output, type OutputBatch, type PluginLogger, type SampleSpec } from '../../../api';
 import { AckChannel } from './hec-acks';
-import { eventObjects, metricObjects, pack, rawPayloads, type Payload } from './hec-format';
+import { cutPayloads, encodeHecBatch, eventsOf, notMetricMessage, readHecBatch, type HecBatch, type HecEncoding, type WirePayload } from './hec-format';
 import { HEC_SETTINGS } from './hec-settings';
 import { parseHecServers, Rotation, type HecServerSpec, type Rotating } from './hec-servers';
 import { httpRequest, makeEndpoint, retryAfterMs, type HttpEndpoint, type HttpResponse } from './http-client';
@@ -109,6 +114,8 @@ export class HecOutput implements Output {
   readonly #rotation: Rotation<Server>;
   readonly #progress = new WeakMap<OutputBatch, Progress>();
   readonly #background = new Set<Promise<void>>();
+  /** What encode() makes for this output, and what send() makes of a batch that has only events. */
+  readonly #encoding: HecEncoding;
   #closed = false;
 
   constructor(
@@ -117,6 +124,7 @@ export class HecOutput implements Output {
   ) {
     this.#servers = cfg.servers.map((spec) => this.#makeServer(spec));
     this.#rotation = new Rotation(this.#servers, cfg.allowFailures, cfg.backoffMs);
+    this.#encoding = cfg.flavour === 'metric_httpevent' ? 'metric' : cfg.endpoint;
     if (cfg.useAck && !cfg.waitResponse) log.warn(`${cfg.who}: httpeventUseAck = true waits for every acknowledgement; httpeventWaitResponse = false is ignored`);
   }
 
@@ -191,21 +199,50 @@ export class HecOutput implements Output {
   }
 
   async #prepare(batch: OutputBatch): Promise<Prepared[]> {
-    const events: readonly EventRecord[] | undefined = batch.events;
-    if (!events) throw new PermanentError(`${this.cfg.who}: the batch has no events`);
-    const { flavour, endpoint, maxPayload } = this.cfg;
-    let payloads: Payload[];
-    if (flavour === 'metric_httpevent') payloads = pack(metricObjects(events, this.cfg.who), maxPayload);
-    else if (endpoint === 'raw') payloads = rawPayloads(events, maxPayload);
-    else payloads = pack(eventObjects(events), maxPayload);
-    const path = endpoint === 'raw' ? '/services/collector/raw' : '/services/collector/event';
+    const payloads = this.#payloads(batch);
+    const path = this.cfg.endpoint === 'raw' ? '/services/collector/raw' : '/services/collector/event';
     return Promise.all(
       payloads.map(async (p) => ({
-        body: this.cfg.gzip ? await gzip(p.body) : Buffer.from(p.body),
+        body: this.cfg.gzip ? await gzip(p.body) : p.body,
         count: p.count,
         path: p.query ? `${path}?${p.query}` : path,
       })),
     );
+  }
+
+  /** The batch's request bodies, cut from its encoding (or from the encoding of its events). */
+  #payloads(batch: OutputBatch): WirePayload[] {
+    const { who, endpoint, maxPayload } = this.cfg;
+    const read = this.#read(batch);
+    if ('notMetric' in read) {
+      const [at, why, rawHead] = read.notMetric;
+      throw new PermanentError(notMetricMessage(who, at, rawHead, why));
+    }
+    if (read.endpoint === endpoint) return cutPayloads(read, maxPayload);
+    // encode() was called without the sample's settings (the runner encodes the events of a
+    // main-thread generator such as replay itself), so it made event objects: they hold
+    // everything the raw endpoint needs. Raw lines cannot become event objects (no time).
+    const raw = this.#encoding === 'raw' ? this.#encodeHere(eventsOf(read)) : undefined;
+    if (raw && !('notMetric' in raw)) return cutPayloads(raw, maxPayload);
+    throw new PermanentError(`${who}: the batch is not encoded for httpeventEndpoint = ${endpoint}`);
+  }
+
+  #read(batch: OutputBatch): HecBatch {
+    const { who, flavour } = this.cfg;
+    if (typeof batch.encoded === 'string') {
+      const read = readHecBatch(batch.encoded);
+      if (!read) throw new PermanentError(`${who}: the batch is not in the encoding of ${flavour}'s encode(): ${JSON.stringify(batch.encoded.slice(0, 40))}`);
+      return read;
+    }
+    if (!batch.events) throw new PermanentError(`${who}: the batch has no events`);
+    return this.#encodeHere(batch.events);
+  }
+
+  /** Encodes on this thread, for callers that hand over events (and for the raw case above). */
+  #encodeHere(events: readonly EventRecord[]): HecBatch {
+    const read = readHecBatch(encodeHecBatch(events, this.#encoding));
+    if (!read) throw new Error(`${this.cfg.who}: an encoded batch could not be read back`);
+    return read;
   }
 
   async #roundRobin(p: Prepared, i: number, done: Set<string>): Promise<void> {

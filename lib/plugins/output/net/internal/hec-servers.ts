@@ -18,7 +18,7 @@ const EXAMPLE = '{"servers":[{"protocol":"https","address":"splunk.example.com",
 /** Validates httpeventServers; every problem names the setting and the server. */
 export function parseHecServers(value: unknown, who: string): HecServerSpec[] {
   const bad = (msg: string): never => {
-    throw new PermanentError(`${who}: httpeventServers: ${msg}`);
+    throw new PermanentError(`${who}: httpeventServers: ${msg}`, { setting: 'httpeventServers' });
   };
   if (value === undefined || value === null || value === '') bad(`is not set; expected JSON like ${EXAMPLE}`);
   let v = value;

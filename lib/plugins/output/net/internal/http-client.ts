@@ -32,8 +32,13 @@ export interface HttpRequest {
   readonly timeoutMs: number;
 }
 
+/** `https://idx:8088` (an IPv6 address in brackets), as messages name an endpoint. */
+export function baseUrl(protocol: 'http' | 'https', host: string, port: number): string {
+  return `${protocol}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 export function makeEndpoint(protocol: 'http' | 'https', host: string, port: number, tls: TlsSettings | undefined, maxSockets = 32): HttpEndpoint {
-  const base = `${protocol}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const base = baseUrl(protocol, host, port);
   const common = { keepAlive: true, maxSockets, scheduling: 'lifo' as const };
   const agent =
     protocol === 'https'
@@ -83,8 +88,11 @@ function once(ep: HttpEndpoint, r: HttpRequest): Promise<HttpResponse> {
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', (e) => finish(e));
       res.on('end', () => finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      // A response cut short (server killed mid-body) closes without 'end'.
-      res.on('close', () => finish(codedError('ECONNRESET', 'the connection closed before the response was complete')));
+      // A response cut short (server killed mid-body) closes without 'end'. Every response closes,
+      // so the error (a stack trace to capture) is only made when it is needed.
+      res.on('close', () => {
+        if (!settled) finish(codedError('ECONNRESET', 'the connection closed before the response was complete'));
+      });
     });
     req.end(r.body);
   });
