@@ -148,7 +148,8 @@ const COMPOSITE: Record<string, string> = {
 
 const LITERAL: Record<string, string> = { '%': '%', n: '\n', t: '\t' };
 
-type Token = { literal: string } | { directive: Directive; subsecond: boolean };
+/** `plain`: written without a flag (for %f: always six digits). */
+type Token = { literal: string } | { directive: Directive; subsecond: boolean; plain: boolean };
 
 /** Splits a format into literal text and directives; composites are expanded in place. */
 function tokenize(format: string, out: Token[] = []): Token[] {
@@ -188,7 +189,7 @@ function tokenize(format: string, out: Token[] = []): Token[] {
     }
     if (text) out.push({ literal: text });
     text = '';
-    out.push({ directive, subsecond: spec === 'f' });
+    out.push({ directive, subsecond: spec === 'f', plain: flag === '' });
   }
   if (text) out.push({ literal: text });
   return out;
@@ -212,7 +213,10 @@ function lookupDirective(spec: string, flag: string): Directive | undefined {
  * in; epochMs may be fractional, but only whole milliseconds are shown (%f = ms × 1000).
  */
 export function compileStrftime(format: string): StrftimeFn {
-  const tokens = tokenize(format);
+  return compileTokens(tokenize(format));
+}
+
+function compileTokens(tokens: readonly Token[]): StrftimeFn {
   // Layout: lits[0] + fns[0](t) + lits[1] + fns[1](t) + … + lits[n]. Two monomorphic arrays
   // keep the loop free of type checks.
   const lits: string[] = [''];
@@ -258,6 +262,36 @@ export function compileStrftime(format: string): StrftimeFn {
     for (let i = 0; i < n; i++) out += fns[i](tm) + lits[i + 1];
     return out;
   };
+}
+
+/** Where writeBytes() writes: bytes, a millisecond count as %f's six digits, or text. */
+export interface ByteOut {
+  bytes(b: Uint8Array): void;
+  micros(ms: number): void;
+  string(s: string): void;
+}
+
+/** The tokens between the %f's compiled on their own, and the %f tokens. */
+function splitAtFraction(tokens: readonly Token[]): { parts: StrftimeFn[]; fracs: Token[] } {
+  const parts: StrftimeFn[] = [];
+  const fracs: Token[] = [];
+  let run: Token[] = [];
+  for (const t of tokens) {
+    if ('subsecond' in t && t.subsecond) {
+      parts.push(compileTokens(run));
+      fracs.push(t);
+      run = [];
+    } else run.push(t);
+  }
+  parts.push(compileTokens(run));
+  return { parts, fracs };
+}
+
+/** %f reads only the milliseconds. */
+const fractionTmCache = newWallTime() as Tm;
+function fractionTm(ms: number): Tm {
+  fractionTmCache.millisecond = ms;
+  return fractionTmCache;
 }
 
 /** True if the format shows anything finer than a second (only %f does). */
@@ -306,6 +340,34 @@ export class CachedStrftime {
   }
 
   private readonly bytes: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(CachedStrftime.SLOTS).fill(undefined);
+  /** Formats with %f: the text between the %f's, per second; only the fraction changes per call. */
+  private fracSplit?: { readonly parts: StrftimeFn[]; readonly fracs: Token[] };
+  private fracSec = NaN;
+  private fracParts: Uint8Array[] = [];
+
+  /**
+   * Writes format(epochMs) as UTF-8 to `out`. Without %f: the cached bytes of the second. With
+   * %f: the text around each %f is cached per second, and a plain %f (ms × 1000, six digits) is
+   * written as digits, so no string is built per call.
+   */
+  writeBytes(epochMs: number, out: ByteOut): void {
+    if (!this.subsecond) return out.bytes(this.formatBytes(epochMs));
+    const split = (this.fracSplit ??= splitAtFraction(tokenize(this.pattern)));
+    const ms = Math.floor(epochMs);
+    const sec = Math.floor(ms / 1000);
+    if (sec !== this.fracSec) {
+      this.fracParts = split.parts.map((f) => Buffer.from(f(sec * 1000, this.tz), 'utf8'));
+      this.fracSec = sec;
+    }
+    const parts = this.fracParts;
+    out.bytes(parts[0]);
+    for (let i = 0; i < split.fracs.length; i++) {
+      const tok = split.fracs[i] as Extract<Token, { directive: Directive }>;
+      if (tok.plain) out.micros(ms - sec * 1000);
+      else out.string(tok.directive(fractionTm(ms - sec * 1000)));
+      out.bytes(parts[i + 1]);
+    }
+  }
   private lastSec = NaN;
   private lastBytes: Uint8Array = new Uint8Array(0);
 

@@ -59,17 +59,21 @@ export class ByteSink {
   string(s: string): void {
     const n = s.length;
     if (this.pos + n * 3 > this.buf.length) this.#grow(n * 3);
+    this.pos += this.buf.write(s, this.pos, 'utf8');
+  }
+
+  /** Writes milliseconds 0–999 as strftime's %f shows them: six digits, the last three zeros. */
+  micros(ms: number): void {
+    if (this.pos + 6 > this.buf.length) this.#grow(6);
     const buf = this.buf;
-    const start = this.pos;
-    for (let i = 0; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) {
-        this.pos = start + buf.write(s, start, 'utf8');
-        return;
-      }
-      buf[start + i] = c;
-    }
-    this.pos = start + n;
+    const p = this.pos;
+    const hundreds = (ms / 100) | 0;
+    const rest = (ms - hundreds * 100) << 1;
+    buf[p] = 0x30 + hundreds;
+    buf[p + 1] = DIGIT_PAIRS[rest];
+    buf[p + 2] = DIGIT_PAIRS[rest + 1];
+    buf[p + 3] = buf[p + 4] = buf[p + 5] = 0x30;
+    this.pos = p + 6;
   }
 
   /** Writes an integer in decimal, as String(v) would. */

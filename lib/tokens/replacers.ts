@@ -65,8 +65,8 @@ function withBytes(fn: (ctx: EventContext) => string, bytes: ByteWriter, inline?
  */
 function timestampReplacer(f: CachedStrftime, windowEnd: boolean): Replacer {
   if (formatterUsesSubsecond(f.pattern)) {
-    if (windowEnd) return withBytes((c) => f.format(c.latestMs), (c, o) => o.string(f.format(c.latestMs)));
-    return withBytes((c) => f.format(c.pivotMs), (c, o) => o.string(f.format(c.pivotMs)));
+    if (windowEnd) return withBytes((c) => f.format(c.latestMs), (c, o) => f.writeBytes(c.latestMs, o));
+    return withBytes((c) => f.format(c.pivotMs), (c, o) => f.writeBytes(c.pivotMs, o));
   }
   if (windowEnd) return withBytes((c) => f.format(c.latestMs), (c, o) => o.bytes(f.formatBytes(c.latestMs)));
   return withBytes(

@@ -136,6 +136,13 @@ describe('byte writer', () => {
     }
   });
 
+  test('micros writes milliseconds as %f shows them', () => {
+    const sink = new ByteSink(8, (n) => Buffer.alloc(n));
+    for (let ms = 0; ms < 1000; ms++) sink.micros(ms);
+    const text = sink.buf.toString('latin1', 0, sink.pos);
+    for (let ms = 0; ms < 1000; ms++) expect(text.slice(ms * 6, ms * 6 + 6)).toBe(String(ms * 1000).padStart(6, '0'));
+  });
+
   test('the sink grows as it is written and keeps what was written before', () => {
     const sink = new ByteSink(10, (n) => Buffer.alloc(n));
     const expected: string[] = [];

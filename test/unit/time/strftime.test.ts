@@ -210,6 +210,28 @@ describe('CachedStrftime', () => {
     expect(cached.format(T + 1)).toBe('22:13:20.124000');
   });
 
+  it('writeBytes writes exactly the UTF-8 of format(), %f in any position and with any flag, across seconds', () => {
+    const patterns = ['%Y-%m-%d %H:%M:%S,%f', '%f', '%f%f|%-f|%_f|%0f', 'x%fy %z %Z %s', '%d/%b/%Y:%H:%M:%S.%f€', '%H:%M:%S', '%c'];
+    // Around a second boundary (and a DST change where the local zone has one), and pre-1970.
+    const instants = [Date.UTC(2024, 2, 31, 0, 59, 58), Date.UTC(2024, 2, 31, 0, 59, 59, 999), Date.UTC(2024, 2, 31, 1, 0, 0, 1), -1, -999, -1001, 1_700_000_000_123.7, 0];
+    for (let k = 0; k < 50; k++) instants.push(1_700_000_000_000 + k * 37.3);
+    for (const p of patterns) {
+      for (const tz of [UTC, LOCAL, PLUS0530]) {
+        const cached = new CachedStrftime(p, tz);
+        for (const t of instants) {
+          const chunks: Buffer[] = [];
+          const out = {
+            bytes: (b: Uint8Array) => void chunks.push(Buffer.from(b)),
+            micros: (ms: number) => void chunks.push(Buffer.from(String(ms).padStart(3, '0') + '000')),
+            string: (x: string) => void chunks.push(Buffer.from(x, 'utf8')),
+          };
+          cached.writeBytes(t, out);
+          expect(Buffer.concat(chunks).toString('utf8')).toBe(compileStrftime(p)(t, tz));
+        }
+      }
+    }
+  });
+
   it('uses whole seconds for pre-1970 instants', () => {
     const cached = new CachedStrftime('%F %T', UTC);
     expect(cached.format(-1)).toBe('1969-12-31 23:59:59');
