@@ -342,12 +342,12 @@ export class CachedStrftime {
   private readonly bytes: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(CachedStrftime.SLOTS).fill(undefined);
   /** Formats with %f: the text between the %f's, per second; only the fraction changes per call. */
   private fracSplit?: { readonly parts: StrftimeFn[]; readonly fracs: Token[] };
-  private fracSec = NaN;
-  private fracParts: Uint8Array[] = [];
+  private readonly fracKeys = new Float64Array(CachedStrftime.SLOTS).fill(NaN);
+  private readonly fracParts: Uint8Array[][] = new Array<Uint8Array[]>(CachedStrftime.SLOTS).fill([]);
 
   /**
    * Writes format(epochMs) as UTF-8 to `out`. Without %f: the cached bytes of the second. With
-   * %f: the text around each %f is cached per second, and a plain %f (ms × 1000, six digits) is
+   * %f: the text around each %f is cached per second (64 seconds, like format()), and a plain %f (ms × 1000, six digits) is
    * written as digits, so no string is built per call.
    */
   writeBytes(epochMs: number, out: ByteOut): void {
@@ -355,11 +355,12 @@ export class CachedStrftime {
     const split = (this.fracSplit ??= splitAtFraction(tokenize(this.pattern)));
     const ms = Math.floor(epochMs);
     const sec = Math.floor(ms / 1000);
-    if (sec !== this.fracSec) {
-      this.fracParts = split.parts.map((f) => Buffer.from(f(sec * 1000, this.tz), 'utf8'));
-      this.fracSec = sec;
+    const slot = sec & (CachedStrftime.SLOTS - 1);
+    if (this.fracKeys[slot] !== sec) {
+      this.fracParts[slot] = split.parts.map((f) => Buffer.from(f(sec * 1000, this.tz), 'utf8'));
+      this.fracKeys[slot] = sec;
     }
-    const parts = this.fracParts;
+    const parts = this.fracParts[slot];
     out.bytes(parts[0]);
     for (let i = 0; i < split.fracs.length; i++) {
       const tok = split.fracs[i] as Extract<Token, { directive: Directive }>;

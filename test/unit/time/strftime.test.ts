@@ -215,6 +215,8 @@ describe('CachedStrftime', () => {
     // Around a second boundary (and a DST change where the local zone has one), and pre-1970.
     const instants = [Date.UTC(2024, 2, 31, 0, 59, 58), Date.UTC(2024, 2, 31, 0, 59, 59, 999), Date.UTC(2024, 2, 31, 1, 0, 0, 1), -1, -999, -1001, 1_700_000_000_123.7, 0];
     for (let k = 0; k < 50; k++) instants.push(1_700_000_000_000 + k * 37.3);
+    // Seconds 64 apart share a cache slot; revisit them in a scrambled order.
+    for (const o of [0, 64, 0, 128, 1, 65, 1, 0, -64]) instants.push(1_700_000_000_000 + o * 1000 + 5);
     for (const p of patterns) {
       for (const tz of [UTC, LOCAL, PLUS0530]) {
         const cached = new CachedStrftime(p, tz);
