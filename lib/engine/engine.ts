@@ -12,7 +12,7 @@ import { Random } from '../util/random';
 import type { Clock, ClockActor } from './clock';
 import { parseRelativeTime } from '../time/relative';
 import { parseTimeZone, type TimeZone } from '../time/tz';
-import { batchSizeFor, InProcessExecutor, type Executor } from './executor';
+import { batchSizeFor, encodeForOutput, InProcessExecutor, type Executor } from './executor';
 import { parseEnd, type EndSpec } from './end';
 
 export interface EngineOptions {
@@ -291,7 +291,9 @@ export class Engine {
       emit: async (events: EventRecord[]) => {
         if (!events.length) return;
         state.generated += events.length;
-        await this.#submit(p, { count: events.length, events });
+        // Encoded here, where the sample's own settings are known (the output runner is shared
+        // by every sample with the same output instance).
+        await this.#submit(p, encodeForOutput(events, p.outPlugin, batchSizeFor(p.sample, p.outPlugin), p.sample.settings));
         this.#opts.onInterval?.(p.sample.id, events.length, clock.now());
       },
       signal,

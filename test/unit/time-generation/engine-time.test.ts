@@ -208,6 +208,25 @@ describe('replay on the simulated clock', () => {
     });
   });
 
+  test("an output's encode() sees the replay sample's own settings", async () => {
+    const encoded: string[] = [];
+    const registry = builtinRegistry();
+    const tagged: OutputPlugin = {
+      kind: 'output',
+      name: 'tagged',
+      apiVersion: PLUGIN_API_VERSION,
+      batchSize: 3,
+      settings: [{ name: 'tag', type: 'string', doc: 'prefix', inherit: true, group: 'test' }],
+      encode: (events, settings) => events.map((e) => `${String(settings.tag)}:${e.raw.slice(-7)}\n`).join(''),
+      create: () => ({ send: (batch) => void encoded.push(batch.encoded ?? '') }),
+    };
+    registry.register(tagged, { app: 'test' });
+    const s = sampleOf('replay-tagged', REPLAY, { generator: 'replay', end: '1', interval: 0, outputMode: 'tagged', tag: 'T1' }, [TS_TOKEN]);
+    const engine = new Engine({ samples: [s], registry, clock: new SimulatedClock(START), seed: 7, log: quietLog() });
+    expect((await engine.run()).failed).toBe(false);
+    expect(encoded.join('').split('\n').filter(Boolean)).toEqual(Array.from({ length: 7 }, (_, i) => `T1:event ${i + 1}`));
+  });
+
   test('events whose time cannot be read are skipped and reported once with their count', async () => {
     const text = `${REPLAY}\nno time here\nnor here`;
     const log: string[] = [];
