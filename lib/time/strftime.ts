@@ -148,8 +148,7 @@ const COMPOSITE: Record<string, string> = {
 
 const LITERAL: Record<string, string> = { '%': '%', n: '\n', t: '\t' };
 
-/** `plain`: written without a flag (for %f: always six digits). */
-type Token = { literal: string } | { directive: Directive; subsecond: boolean; plain: boolean };
+type Token = { literal: string } | { directive: Directive; subsecond: boolean };
 
 /** Splits a format into literal text and directives; composites are expanded in place. */
 function tokenize(format: string, out: Token[] = []): Token[] {
@@ -189,7 +188,7 @@ function tokenize(format: string, out: Token[] = []): Token[] {
     }
     if (text) out.push({ literal: text });
     text = '';
-    out.push({ directive, subsecond: spec === 'f', plain: flag === '' });
+    out.push({ directive, subsecond: spec === 'f' });
   }
   if (text) out.push({ literal: text });
   return out;
@@ -264,34 +263,24 @@ function compileTokens(tokens: readonly Token[]): StrftimeFn {
   };
 }
 
-/** Where writeBytes() writes: bytes, a millisecond count as %f's six digits, or text. */
+/** Where writeBytes() writes: bytes, or a millisecond count as %f's six digits. */
 export interface ByteOut {
   bytes(b: Uint8Array): void;
   micros(ms: number): void;
-  string(s: string): void;
 }
 
-/** The tokens between the %f's compiled on their own, and the %f tokens. */
-function splitAtFraction(tokens: readonly Token[]): { parts: StrftimeFn[]; fracs: Token[] } {
+/** The tokens between the %f's, each run compiled on its own: %f sits between parts[i] and parts[i + 1]. */
+function splitAtFraction(tokens: readonly Token[]): StrftimeFn[] {
   const parts: StrftimeFn[] = [];
-  const fracs: Token[] = [];
   let run: Token[] = [];
   for (const t of tokens) {
     if ('subsecond' in t && t.subsecond) {
       parts.push(compileTokens(run));
-      fracs.push(t);
       run = [];
     } else run.push(t);
   }
   parts.push(compileTokens(run));
-  return { parts, fracs };
-}
-
-/** %f reads only the milliseconds. */
-const fractionTmCache = newWallTime() as Tm;
-function fractionTm(ms: number): Tm {
-  fractionTmCache.millisecond = ms;
-  return fractionTmCache;
+  return parts;
 }
 
 /** True if the format shows anything finer than a second (only %f does). */
@@ -341,14 +330,14 @@ export class CachedStrftime {
 
   private readonly bytes: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(CachedStrftime.SLOTS).fill(undefined);
   /** Formats with %f: the text between the %f's, per second; only the fraction changes per call. */
-  private fracSplit?: { readonly parts: StrftimeFn[]; readonly fracs: Token[] };
+  private fracSplit?: StrftimeFn[];
   private readonly fracKeys = new Float64Array(CachedStrftime.SLOTS).fill(NaN);
   private readonly fracParts: Uint8Array[][] = new Array<Uint8Array[]>(CachedStrftime.SLOTS).fill([]);
 
   /**
    * Writes format(epochMs) as UTF-8 to `out`. Without %f: the cached bytes of the second. With
-   * %f: the text around each %f is cached per second (64 seconds, like format()), and a plain %f (ms × 1000, six digits) is
-   * written as digits, so no string is built per call.
+   * %f: the text around each %f is cached per second (64 seconds, like format()), and %f (ms ×
+   * 1000, six digits; glibc has no flags for it) is written as digits, so no string is built.
    */
   writeBytes(epochMs: number, out: ByteOut): void {
     if (!this.subsecond) return out.bytes(this.formatBytes(epochMs));
@@ -357,16 +346,14 @@ export class CachedStrftime {
     const sec = Math.floor(ms / 1000);
     const slot = sec & (CachedStrftime.SLOTS - 1);
     if (this.fracKeys[slot] !== sec) {
-      this.fracParts[slot] = split.parts.map((f) => Buffer.from(f(sec * 1000, this.tz), 'utf8'));
+      this.fracParts[slot] = split.map((f) => Buffer.from(f(sec * 1000, this.tz), 'utf8'));
       this.fracKeys[slot] = sec;
     }
     const parts = this.fracParts[slot];
     out.bytes(parts[0]);
-    for (let i = 0; i < split.fracs.length; i++) {
-      const tok = split.fracs[i] as Extract<Token, { directive: Directive }>;
-      if (tok.plain) out.micros(ms - sec * 1000);
-      else out.string(tok.directive(fractionTm(ms - sec * 1000)));
-      out.bytes(parts[i + 1]);
+    for (let i = 1; i < parts.length; i++) {
+      out.micros(ms - sec * 1000);
+      out.bytes(parts[i]);
     }
   }
   private lastSec = NaN;

@@ -135,7 +135,9 @@ function compileRandom(spec: string): Replacer {
     return withBytes(
       (c) => String(c.random.int(a, b)),
       (c, o) => o.int(c.random.int(a, b)),
-      { kind: INLINE_INT, min: a, max: b, clock: null },
+      // Inline only where every value fits writeInt's reserved MAX_INT_BYTES (int32 bounds);
+      // longer numbers go through ByteSink.int(), which makes room for them.
+      (a | 0) === a && (b | 0) === b ? { kind: INLINE_INT, min: a, max: b, clock: null } : undefined,
     );
   }
   if ((m = /^float\[\s*([-+]?\d*\.?\d+)\s*:\s*([-+]?\d*\.?\d+)\s*\]$/i.exec(s))) {

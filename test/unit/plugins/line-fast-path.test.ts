@@ -20,6 +20,8 @@ let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'eg-fastpath-'));
   writeFileSync(join(dir, 'hosts.txt'), 'alpha\nbeta\ngamma\n');
+  // Numbers longer than any int32 in a short line: the job's buffer fills up with them.
+  writeFileSync(join(dir, 'bigint.sample'), 'id=@@ID xxxxxxxxxxxxxxx\n');
   writeFileSync(join(dir, 'cities.csv'), 'Zürich,CH,8000\nOslo,NO,0150\n' + `${'Long'.repeat(3000)},XX,1\n`);
   // Every kind of token value the byte writer handles, a token used twice in one line, integers
   // outside int32 and negative, and a line long enough to make the job's buffer grow.
@@ -54,6 +56,11 @@ beforeAll(() => {
       'token.3.token = \\S+ def',
       'token.3.replacementType = static',
       'token.3.replacement = Q',
+      '',
+      '[bigint\\.sample]',
+      'token.0.token = @@ID',
+      'token.0.replacementType = random',
+      'token.0.replacement = integer[1600000000000:1700000000000]',
       '',
       '[kinds\\.sample]',
       ...[
@@ -98,6 +105,8 @@ describe('default generator line fast path', () => {
     ['mixed', 997, 100],
     ['mixed', 10, 3],
     ['kinds', 500, 64],
+    ['bigint', 4000, 1000],
+    ['bigint', 2200, 2200],
   ])('%s: %i events in batches of %i equal encodeLines(generate()) in both transports', (name, count, batch) => {
     const sample = samples().find((s) => s.id.includes(name))!;
     const gen = builtinRegistry().get('generator', 'default')!.plugin.create(sample, { log: console });
@@ -114,6 +123,21 @@ describe('default generator line fast path', () => {
         expect(r.encoded.map((e) => (typeof e === 'string' ? e : Buffer.from(e).toString('utf8')))).toEqual(expected);
         if (as === 'bytes') expect(r.buffer).toBeInstanceOf(ArrayBuffer);
       }
+    }
+  });
+
+  test('lines that end exactly at, or just past, the end of the buffer come out whole (any buffer size)', () => {
+    const sample = samples().find((x) => x.id.includes('bigint'))!;
+    const gen = builtinRegistry().get('generator', 'default')!.plugin.create(sample, { log: console });
+    if (!isLineRenderer(gen)) throw new Error('no line renderer');
+    const job = jobOf(sample, 0, 300);
+    const events = gen.generate!(job, { random: new Random([1, sample.id, 0]), log: console }) as EventRecord[];
+    const expected = encodeLines(events);
+    // Buffers a few bytes larger than asked: somewhere in 0…40 the room left before an event is
+    // less than its line (33 bytes here), which must grow the buffer, not write past it.
+    for (let slack = 0; slack <= 40; slack++) {
+      const r = gen[RENDER_LINES](job, { random: new Random([1, sample.id, 0]), log: console }, 1000, 'bytes', (n) => Buffer.alloc(n + slack));
+      expect(Buffer.from(r.encoded[0] as Uint8Array).toString('utf8')).toBe(expected);
     }
   });
 
