@@ -164,13 +164,17 @@ class Lifecycle {
     stdin.resume();
   }
 
-  onStop(fn: () => void): void {
-    if (this.stopped) fn();
-    else this.#listeners.push(fn);
-  }
-
-  waitForStop(): Promise<void> {
-    return new Promise((r) => this.onStop(r));
+  /** Calls fn at the stop (at once if stopped); returns what removes it again. */
+  onStop(fn: () => void): () => void {
+    if (this.stopped) {
+      fn();
+      return () => undefined;
+    }
+    this.#listeners.push(fn);
+    return () => {
+      const i = this.#listeners.indexOf(fn);
+      if (i >= 0) this.#listeners.splice(i, 1);
+    };
   }
 
   stop(reason: string, immediate = false): void {
@@ -309,15 +313,22 @@ async function runStanzas(def: InputDefinition, ctx: RunContext): Promise<number
 
 /** Reads the configuration and runs it. True when it ended because eventgen.conf changed. */
 async function runConfiguration(def: InputDefinition, ctx: RunContext): Promise<boolean> {
-  const watch: { current?: ConfigWatch } = {};
+  const watch: PassResources = {};
   try {
     return await runOnce(def, ctx, watch);
   } finally {
     watch.current?.stop();
+    watch.offStop?.();
   }
 }
 
-async function runOnce(def: InputDefinition, ctx: RunContext, watch: { current?: ConfigWatch }): Promise<boolean> {
+/** What one pass sets up and the caller releases: the configuration watch, the stop listener. */
+interface PassResources {
+  current?: ConfigWatch;
+  offStop?: () => void;
+}
+
+async function runOnce(def: InputDefinition, ctx: RunContext, watch: PassResources): Promise<boolean> {
   const { log, lifecycle, splunkHome } = ctx;
   const ownApp = readAppId(ctx.appDir);
   const me: InputClaim = mergeClaims(def);
@@ -340,15 +351,19 @@ async function runOnce(def: InputDefinition, ctx: RunContext, watch: { current?:
     const entries = await client.fetchConfStanzas('eventgen', { duplicates: 'all' });
     restOk = true;
     let disabledApps = new Set<string>();
+    let appsKnown = false;
     try {
       const apps: SplunkApp[] = await client.listApps();
       disabledApps = new Set(apps.filter((a) => a.disabled).map((a) => a.name));
+      appsKnown = true;
     } catch (e) {
       log.warn(restErrorFields(e), `Could not list the installed apps (${(e as Error).message}); relying on splunkd's eventgen.conf view to leave out disabled apps.`);
     }
     all = sourcesFromRest(entries, { splunkHome, ownApp, disabledApps });
     log.debug({ stanzas: entries.length, apps: all.apps.map((a) => a.app) }, 'Read eventgen.conf from splunkd.');
-    watch.current = new ConfigWatch({ initial: confFingerprint(entries, disabledApps), intervalMs: reloadSeconds(me, def) * 1000, read: () => readFingerprint(def, ctx), log });
+    // Without the app list the first check that gets it sets the baseline (no false change).
+    const initial = appsKnown ? confFingerprint(entries, disabledApps) : undefined;
+    watch.current = new ConfigWatch({ initial, intervalMs: reloadSeconds(me, def) * 1000, read: () => readFingerprint(def, ctx), log });
   } catch (e) {
     log.error(restErrorFields(e), `Could not read eventgen.conf from splunkd: ${(e as Error).message} Reading the apps' eventgen.conf files under ${join(splunkHome, 'etc', 'apps')} instead (user-level and etc/system/local settings are not applied).`);
     all = sourcesFromDisk(splunkHome, ownApp);
@@ -454,7 +469,8 @@ async function runOnce(def: InputDefinition, ctx: RunContext, watch: { current?:
   });
   metrics.start(() => engine.runners());
   store?.autoSave(2000);
-  lifecycle.onStop(() => engine.stop());
+  // Removed when this pass ends, so a reload leaves no engine reachable from the lifecycle.
+  watch.offStop = lifecycle.onStop(() => engine.stop());
   // A changed eventgen.conf: flush and stop like SIGTERM would, then the caller starts again.
   // Outputs get the same grace as at a stop, so a dead server cannot hold the new configuration
   // (which may well be its fix) back; what they could not deliver is reported.
@@ -500,9 +516,13 @@ function reloadSeconds(me: InputClaim, def: InputDefinition): number {
 function idle(lifecycle: Lifecycle, watch?: ConfigWatch): Promise<boolean> {
   // A referenced timer keeps the event loop alive while nothing else does.
   const keepAlive = setInterval(() => undefined, 1 << 30);
-  const stopped = lifecycle.waitForStop().then(() => false);
+  let off: () => void = () => undefined;
+  const stopped = new Promise<boolean>((r) => (off = lifecycle.onStop(() => r(false))));
   const changed = watch ? watch.changed.then(() => true) : new Promise<boolean>(() => undefined);
-  return Promise.race([stopped, changed]).finally(() => clearInterval(keepAlive));
+  return Promise.race([stopped, changed]).finally(() => {
+    clearInterval(keepAlive);
+    off();
+  });
 }
 
 /**

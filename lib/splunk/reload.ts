@@ -26,8 +26,8 @@ export function confFingerprint(entries: readonly ConfStanzaEntry[], disabledApp
 }
 
 export interface ConfigWatchOptions {
-  /** The fingerprint the running configuration was built from. */
-  readonly initial: string;
+  /** The fingerprint the running configuration was built from; unknown: the first read sets it. */
+  readonly initial?: string;
   readonly intervalMs: number;
   /** Reads the current fingerprint from splunkd (throws when splunkd cannot be read). */
   readonly read: () => Promise<string>;
@@ -40,10 +40,12 @@ export class ConfigWatch {
   #timer?: NodeJS.Timeout;
   #stopped = false;
   #busy = false;
+  #baseline?: string;
 
   constructor(private readonly opts: ConfigWatchOptions) {
     let resolveChanged: () => void = () => undefined;
     this.changed = new Promise((r) => (resolveChanged = r));
+    this.#baseline = opts.initial;
     if (opts.intervalMs <= 0) return;
     this.#timer = setInterval(() => void this.#check(resolveChanged), opts.intervalMs);
     // The engine or the idle wait keeps the process alive; polling alone must not.
@@ -55,7 +57,8 @@ export class ConfigWatch {
     this.#busy = true;
     try {
       const now = await this.opts.read();
-      if (!this.#stopped && now !== this.opts.initial) {
+      this.#baseline ??= now;
+      if (!this.#stopped && now !== this.#baseline) {
         this.stop();
         onChange();
       }

@@ -58,6 +58,14 @@ interface ReplayState {
   readonly next: number;
   /** Events emitted so far (integerid and seqfile tokens continue from it). */
   readonly eventIndex: number;
+  /**
+   * When that pass started, and the length of a pass then (sample span × timeMultiple +
+   * interval): if an edit changed the length, the pass keeps its start and later ones use the
+   * new length. Absent in states of the first release of this format.
+   */
+  readonly passStart?: number;
+  readonly cycle?: number;
+  /** The run had reached its end (informational: the end is judged again on resume). */
   readonly done?: boolean;
 }
 
@@ -65,7 +73,7 @@ interface ReplayState {
 function resumePoint(state: unknown, events: number): ReplayState | undefined {
   const st = state as Partial<ReplayState> | null | undefined;
   if (!st || st.v !== 1) return undefined;
-  const ints = [st.start, st.pass, st.next, st.eventIndex];
+  const ints = [st.start, st.pass, st.next, st.eventIndex, st.passStart ?? 0, st.cycle ?? 0];
   if (!ints.every((x) => Number.isSafeInteger(x) && (x as number) >= 0) || (st.next as number) > events) return undefined;
   return st as ReplayState;
 }
@@ -303,10 +311,6 @@ export class ReplayGenerator implements Generator {
     const start = resume?.start ?? io.now();
     const end = parseEnd(s.end, start, tz);
     if (end.intervals === 0) return;
-    if (resume?.done) {
-      io.log.info({}, 'The replay finished before the restart; it does not run again.');
-      return;
-    }
     const interval = Math.max(0, Number(s.interval ?? 0)) * 1000;
     let cycle = this.#duration + interval;
     if (cycle <= 0) {
@@ -352,20 +356,25 @@ export class ReplayGenerator implements Generator {
     }
 
     const evs = this.#events;
-    const save = (pass: number, next: number, done = false): void => io.saveState({ v: 1, start, pass, next, eventIndex, ...(done ? { done } : {}) } satisfies ReplayState);
+    // Pass p starts at base + p × cycle: the first run's start, or — after a restart — the saved
+    // pass's own start, so a pass length changed by an edit only moves the passes after it.
+    const base = resume?.passStart !== undefined ? resume.passStart - resume.pass * cycle : start;
+    const save = (pass: number, next: number, done = false): void =>
+      io.saveState({ v: 1, start, pass, next, eventIndex, passStart: base + pass * cycle, cycle, ...(done ? { done } : {}) } satisfies ReplayState);
     // After a restart the events due while eventgen was stopped go out at once (as a backfill
-    // would), but only those of the last MAX_CATCH_UP_MS; older ones are skipped.
+    // would), but only those of the last MAX_CATCH_UP_MS; older ones are skipped. A replay that
+    // had reached its end stays there, unless an edit moved the end.
     let firstPass = resume?.pass ?? 0;
     let firstNext = resume?.next ?? 0;
     const catchUpFrom = resume ? io.now() - MAX_CATCH_UP_MS : -Infinity;
-    if (resume && start + (firstPass + 1) * cycle <= catchUpFrom) {
-      const skipTo = Math.floor((catchUpFrom - start) / cycle);
+    if (resume && base + (firstPass + 1) * cycle <= catchUpFrom) {
+      const skipTo = Math.floor((catchUpFrom - base) / cycle);
       io.log.warn({ passes: skipTo - firstPass }, `The replay was stopped for more than ${MAX_CATCH_UP_MS / 3_600_000} h; only the last ${MAX_CATCH_UP_MS / 3_600_000} h are caught up.`);
       [firstPass, firstNext] = [skipTo, 0];
     }
     for (let pass = firstPass; !io.signal.aborted; pass++) {
       if (end.intervals !== undefined && pass >= end.intervals) return save(pass, 0, true);
-      const passStart = start + pass * cycle;
+      const passStart = base + pass * cycle;
       let i = pass === firstPass ? firstNext : 0;
       while (i < evs.length && passStart + evs[i].offset < catchUpFrom) i++;
       while (i < evs.length) {

@@ -202,6 +202,19 @@ describe('replay on the simulated clock', () => {
       expect(times).toEqual(expected);
     });
 
+    test('an edit that changes the pass length keeps the current pass where it was and spaces the next ones anew', async () => {
+      const states: unknown[] = [];
+      const clock = new SimulatedClock(START);
+      const first = await run([replay({ end: '3', interval: 60 })], { clock, states, stopAfter: 9 });
+      expect(first.events).toHaveLength(9); // pass 0 and two events of pass 1
+      const oldCycle = 64_750 + 60_000;
+      const newCycle = 64_750 + 3_600_000;
+      const second = await run([replay({ end: '3', interval: 3600 })], { clock: new SimulatedClock(clock.now() + 1000), resumeState: states.at(-1) });
+      const times = second.events.map((e) => Math.round(e.time * 1000) - START);
+      // The rest of pass 1 on its old start, then pass 2 one new pass length after pass 1 began.
+      expect(times).toEqual([...OFFSETS.slice(2).map((o) => oldCycle + o), ...OFFSETS.map((o) => oldCycle + newCycle + o)]);
+    });
+
     test('a saved state that does not fit (another version, another sample) is ignored: the replay starts over', async () => {
       const r = await run([replay({ end: '1', interval: 0 })], { resumeState: { v: 1, start: START, pass: 0, next: 999, eventIndex: 0 } });
       expect(r.events.map((e) => Math.round(e.time * 1000) - START)).toEqual(OFFSETS);
