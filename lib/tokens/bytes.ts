@@ -62,6 +62,18 @@ export class ByteSink {
     this.pos += this.buf.write(s, this.pos, 'utf8');
   }
 
+  /** Writes 0 ≤ v < 10^width in decimal with leading zeros to `width` digits. */
+  padded(v: number, width: number): void {
+    if (this.pos + width > this.buf.length) this.#grow(width);
+    const buf = this.buf;
+    for (let q = this.pos + width - 1; q >= this.pos; q--) {
+      const next = (v / 10) | 0;
+      buf[q] = 0x30 + (v - next * 10);
+      v = next;
+    }
+    this.pos += width;
+  }
+
   /** Writes milliseconds 0–999 as strftime's %f shows them: six digits, the last three zeros. */
   micros(ms: number): void {
     if (this.pos + 6 > this.buf.length) this.#grow(6);

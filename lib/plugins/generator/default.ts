@@ -219,16 +219,21 @@ class ByteLines implements LineWriter {
 
   finish(): RenderedLines {
     this.cut();
-    // Views are taken only now: the buffer may have been replaced by a bigger one meanwhile.
-    const buf = this.#out.buf;
-    const encoded: Uint8Array[] = [];
-    let start = 0;
-    for (const end of this.#ends) {
-      encoded.push(buf.subarray(start, end));
-      start = end;
-    }
-    return { encoded, counts: this.#counts, buffer: buf.buffer as ArrayBuffer };
+    return byteBatches(this.#out, this.#ends, this.#counts);
   }
+}
+
+/** The batches of a job written into one ByteSink: `ends[i]` is where batch i ends. */
+export function byteBatches(out: ByteSink, ends: readonly number[], counts: number[]): RenderedLines {
+  // Views are taken only now: the buffer may have been replaced by a bigger one meanwhile.
+  const buf = out.buf;
+  const encoded: Uint8Array[] = [];
+  let start = 0;
+  for (const end of ends) {
+    encoded.push(buf.subarray(start, end));
+    start = end;
+  }
+  return { encoded, counts, buffer: buf.buffer as ArrayBuffer };
 }
 
 /**

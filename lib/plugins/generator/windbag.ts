@@ -6,9 +6,12 @@
  * (`YYYY-MM-DD HH:MM:SS`, plus `.ffffff` when there are microseconds) in the sample's `timezone`.
  * The literal `-0700` is the original's. `count = -1` means 60 events, as in the original.
  */
-import type { EventRecord, Generator, GeneratorPlugin, GenerationJob, SampleSpec } from '../api';
+import type { EventRecord, Generator, GeneratorContext, GeneratorPlugin, GenerationJob, SampleSpec } from '../api';
 import { PLUGIN_API_VERSION } from '../api';
-import { compileStrftime } from '../../time/strftime';
+import { CachedStrftime, compileStrftime } from '../../time/strftime';
+import { ByteSink } from '../../tokens/bytes';
+import { encodeLines } from '../output/stdout';
+import { byteBatches, RENDER_LINES, type LineRenderer, type RenderedLines } from './default';
 import { parseTimeZone, LOCAL, type TimeZone } from '../../time/tz';
 
 const secondsFormat = compileStrftime('%Y-%m-%d %H:%M:%S');
@@ -33,14 +36,66 @@ export function metadataOf(sample: SampleSpec): Omit<EventRecord, 'raw' | 'time'
   return { index: String(s.index), host: String(s.host), source: String(s.source ?? sample.stanza), sourcetype: String(s.sourcetype) };
 }
 
-class WindbagGenerator implements Generator {
+const DOT = Buffer.from('.');
+const NEWLINE = Buffer.from('\n');
+const SUFFIX = Buffer.from(' -0700 WINDBAG Event ');
+const OF = Buffer.from(' of ');
+
+class WindbagGenerator implements Generator, LineRenderer {
   readonly sampleSize = 60;
   readonly #tz: TimeZone;
   readonly #meta: Omit<EventRecord, 'raw' | 'time'>;
+  readonly #seconds: CachedStrftime;
 
   constructor(sample: SampleSpec) {
     this.#tz = parseTimeZone(String(sample.settings.timezone ?? 'local')) ?? LOCAL;
     this.#meta = metadataOf(sample);
+    this.#seconds = new CachedStrftime('%Y-%m-%d %H:%M:%S', this.#tz);
+  }
+
+  // The line fast path (see RENDER_LINES): exactly encodeLines(generate(job)), as bytes.
+  [RENDER_LINES](job: GenerationJob, _ctx: GeneratorContext, batchSize: number, as: 'bytes' | 'string', alloc?: (minBytes: number) => Buffer): RenderedLines {
+    const size = Math.max(1, batchSize);
+    if (as === 'string') {
+      const events = this.generate(job);
+      const encoded: string[] = [];
+      const counts: number[] = [];
+      for (let i = 0; i < events.length; i += size) {
+        encoded.push(encodeLines(events.slice(i, i + size)));
+        counts.push(Math.min(size, events.length - i));
+      }
+      return { encoded, counts };
+    }
+    const total = job.intervalCount > 0 ? job.intervalCount : job.count;
+    const count = Math.max(0, job.count);
+    const out = new ByteSink(count * 64, alloc ?? ((n) => Buffer.allocUnsafeSlow(n)));
+    const ends: number[] = [];
+    const counts: number[] = [];
+    for (let j = 0; j < count; j++) {
+      const i = job.intervalOffset + j + 1;
+      // pythonDatetime(), written as bytes: the second's text, then ".micro" when not zero.
+      const t = spreadTime(job, i, total);
+      const whole = Math.floor(t / 1000) * 1000;
+      const micro = Math.round((t - whole) * 1000);
+      if (micro >= 1_000_000) out.bytes(this.#seconds.formatBytes(whole + 1000));
+      else {
+        out.bytes(this.#seconds.formatBytes(whole));
+        if (micro > 0) {
+          out.bytes(DOT);
+          out.padded(micro, 6);
+        }
+      }
+      out.bytes(SUFFIX);
+      out.int(i);
+      out.bytes(OF);
+      out.int(total);
+      out.bytes(NEWLINE);
+      if ((j + 1) % size === 0 || j + 1 === count) {
+        ends.push(out.pos);
+        counts.push((j % size) + 1);
+      }
+    }
+    return byteBatches(out, ends, counts);
   }
 
   generate(job: GenerationJob): EventRecord[] {

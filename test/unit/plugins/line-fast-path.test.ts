@@ -57,6 +57,9 @@ beforeAll(() => {
       'token.3.replacementType = static',
       'token.3.replacement = Q',
       '',
+      '[windbag]',
+      'generator = windbag',
+      '',
       '[bigint\\.sample]',
       'token.0.token = @@ID',
       'token.0.replacementType = random',
@@ -88,7 +91,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function samples(): SampleSpec[] {
   const reg = builtinRegistry();
   const { source } = loadStandaloneSource(join(dir, 'eventgen.conf'));
-  const r = resolveSamples([source], { schema: reg.schema, generatorNeedsFile: () => true, overrides: {} });
+  const r = resolveSamples([source], { schema: reg.schema, generatorNeedsFile: (n) => n !== 'windbag', overrides: {} });
   expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   return r.samples;
 }
@@ -138,6 +141,29 @@ describe('default generator line fast path', () => {
     for (let slack = 0; slack <= 40; slack++) {
       const r = gen[RENDER_LINES](job, { random: new Random([1, sample.id, 0]), log: console }, 1000, 'bytes', (n) => Buffer.alloc(n + slack));
       expect(Buffer.from(r.encoded[0] as Uint8Array).toString('utf8')).toBe(expected);
+    }
+  });
+
+  test('windbag: its byte lines equal encodeLines(generate()), fractions of a second and all', () => {
+    const sample = samples().find((x) => x.id.includes('windbag'))!;
+    const gen = builtinRegistry().get('generator', 'windbag')!.plugin.create(sample, { log: console });
+    if (!isLineRenderer(gen)) throw new Error('windbag has no line renderer');
+    const now = Date.UTC(2026, 10, 27, 10, 0, 0);
+    // Windows that give whole seconds, microseconds, and fractions that round up to a second.
+    const windows: Array<[number, number]> = [[now - 60_000, now], [now - 7, now], [now - 2000, now - 0.0004], [now, now], [now - 86_400_000, now - 3]];
+    for (const [earliest, latest] of windows) {
+      for (const [count, offset, total, batch] of [[997, 0, 997, 100], [250, 500, 1000, 64], [3, 0, 0, 1]]) {
+        const job = { sampleId: sample.id, seq: 0, count, earliest, latest, now, eventOffset: offset, intervalOffset: offset, intervalCount: total };
+        const ctx = { random: new Random(1), log: console };
+        const events = gen.generate!(job, ctx) as EventRecord[];
+        const expected: string[] = [];
+        for (let i = 0; i < events.length; i += batch) expected.push(encodeLines(events.slice(i, i + batch)));
+        for (const as of ['bytes', 'string'] as const) {
+          const r = gen[RENDER_LINES](job, ctx, batch, as);
+          expect(r.encoded.map((e) => (typeof e === 'string' ? e : Buffer.from(e).toString('utf8')))).toEqual(expected);
+          expect(r.counts).toEqual(expected.map((_, i) => Math.min(batch, count - i * batch)));
+        }
+      }
     }
   });
 
