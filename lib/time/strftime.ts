@@ -263,10 +263,10 @@ function compileTokens(tokens: readonly Token[]): StrftimeFn {
   };
 }
 
-/** Where writeBytes() writes: bytes, or a millisecond count as %f's six digits. */
+/** Where writeBytes() writes: bytes, and %f's value as a zero-padded number. */
 export interface ByteOut {
   bytes(b: Uint8Array): void;
-  micros(ms: number): void;
+  padded(v: number, width: number): void;
 }
 
 /** The tokens between the %f's, each run compiled on its own: %f sits between parts[i] and parts[i + 1]. */
@@ -307,6 +307,14 @@ export class CachedStrftime {
   private readonly subsecond: boolean;
   private readonly keys = new Float64Array(CachedStrftime.SLOTS).fill(NaN);
   private readonly values: string[] = new Array<string>(CachedStrftime.SLOTS).fill('');
+  /** values[] as UTF-8, made when first asked for; and the last second asked for. */
+  private readonly bytes: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(CachedStrftime.SLOTS).fill(undefined);
+  private lastSec = NaN;
+  private lastBytes: Uint8Array = new Uint8Array(0);
+  /** Formats with %f: the formats between the %f's, and their UTF-8 text per second. */
+  private readonly fracSplit: StrftimeFn[];
+  private readonly fracKeys = new Float64Array(CachedStrftime.SLOTS).fill(NaN);
+  private readonly fracParts: Uint8Array[][] = new Array<Uint8Array[]>(CachedStrftime.SLOTS).fill([]);
 
   constructor(
     readonly pattern: string,
@@ -314,6 +322,7 @@ export class CachedStrftime {
   ) {
     this.fn = compileStrftime(pattern);
     this.subsecond = formatterUsesSubsecond(pattern);
+    this.fracSplit = this.subsecond ? splitAtFraction(tokenize(pattern)) : [];
   }
 
   format(epochMs: number): string {
@@ -328,12 +337,6 @@ export class CachedStrftime {
     return text;
   }
 
-  private readonly bytes: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(CachedStrftime.SLOTS).fill(undefined);
-  /** Formats with %f: the text between the %f's, per second; only the fraction changes per call. */
-  private fracSplit?: StrftimeFn[];
-  private readonly fracKeys = new Float64Array(CachedStrftime.SLOTS).fill(NaN);
-  private readonly fracParts: Uint8Array[][] = new Array<Uint8Array[]>(CachedStrftime.SLOTS).fill([]);
-
   /**
    * Writes format(epochMs) as UTF-8 to `out`. Without %f: the cached bytes of the second. With
    * %f: the text around each %f is cached per second (64 seconds, like format()), and %f (ms ×
@@ -341,23 +344,20 @@ export class CachedStrftime {
    */
   writeBytes(epochMs: number, out: ByteOut): void {
     if (!this.subsecond) return out.bytes(this.formatBytes(epochMs));
-    const split = (this.fracSplit ??= splitAtFraction(tokenize(this.pattern)));
     const ms = Math.floor(epochMs);
     const sec = Math.floor(ms / 1000);
     const slot = sec & (CachedStrftime.SLOTS - 1);
     if (this.fracKeys[slot] !== sec) {
-      this.fracParts[slot] = split.map((f) => Buffer.from(f(sec * 1000, this.tz), 'utf8'));
+      this.fracParts[slot] = this.fracSplit.map((f) => Buffer.from(f(sec * 1000, this.tz), 'utf8'));
       this.fracKeys[slot] = sec;
     }
     const parts = this.fracParts[slot];
     out.bytes(parts[0]);
     for (let i = 1; i < parts.length; i++) {
-      out.micros(ms - sec * 1000);
+      out.padded((ms - sec * 1000) * 1000, 6);
       out.bytes(parts[i]);
     }
   }
-  private lastSec = NaN;
-  private lastBytes: Uint8Array = new Uint8Array(0);
 
   /** format() as UTF-8 bytes, cached with the string (the line fast path copies them). */
   formatBytes(epochMs: number): Uint8Array {

@@ -25,18 +25,11 @@ export class ByteSink {
     this.buf = bigger;
   }
 
-  /** Copies pre-encoded bytes; short runs by hand, which beats set()'s call overhead. */
+  /** Copies pre-encoded bytes. */
   bytes(b: Uint8Array): void {
     const n = b.length;
     if (this.pos + n > this.buf.length) this.#grow(n);
-    const buf = this.buf;
-    let p = this.pos;
-    if (n < 32) for (let i = 0; i < n; i++) buf[p++] = b[i];
-    else {
-      buf.set(b, p);
-      p += n;
-    }
-    this.pos = p;
+    this.pos = copyRange(this.buf, this.pos, b, 0, n);
   }
 
   /** Copies value `i` of a packed list. */
@@ -44,18 +37,10 @@ export class ByteSink {
     const from = list.start[i];
     const n = list.start[i + 1] - from;
     if (this.pos + n > this.buf.length) this.#grow(n);
-    const buf = this.buf;
-    const data = list.data;
-    let p = this.pos;
-    if (n < 32) for (let k = from, end = from + n; k < end; k++) buf[p++] = data[k];
-    else {
-      buf.set(data.subarray(from, from + n), p);
-      p += n;
-    }
-    this.pos = p;
+    this.pos = copyRange(this.buf, this.pos, list.data, from, n);
   }
 
-  /** Writes a string as UTF-8: ASCII by hand, anything else through Buffer.write. */
+  /** Writes a string as UTF-8 (one Buffer.write: values of unknown shape, e.g. cons strings). */
   string(s: string): void {
     const n = s.length;
     if (this.pos + n * 3 > this.buf.length) this.#grow(n * 3);
@@ -74,20 +59,6 @@ export class ByteSink {
     this.pos += width;
   }
 
-  /** Writes milliseconds 0–999 as strftime's %f shows them: six digits, the last three zeros. */
-  micros(ms: number): void {
-    if (this.pos + 6 > this.buf.length) this.#grow(6);
-    const buf = this.buf;
-    const p = this.pos;
-    const hundreds = (ms / 100) | 0;
-    const rest = (ms - hundreds * 100) << 1;
-    buf[p] = 0x30 + hundreds;
-    buf[p + 1] = DIGIT_PAIRS[rest];
-    buf[p + 2] = DIGIT_PAIRS[rest + 1];
-    buf[p + 3] = buf[p + 4] = buf[p + 5] = 0x30;
-    this.pos = p + 6;
-  }
-
   /** Writes an integer in decimal, as String(v) would. */
   int(v: number): void {
     if ((v | 0) !== v) return this.string(String(v));
@@ -102,6 +73,19 @@ export class ByteSink {
     this.buf.copyWithin(this.pos, start, end);
     this.pos += n;
   }
+}
+
+/**
+ * Copies src[from, from + n) to buf at pos (room must exist) and returns the new position. Short
+ * runs by hand: below ~16 bytes a loop beats the fixed cost of a set() call (bench/README.md).
+ */
+export function copyRange(buf: Uint8Array, pos: number, src: Uint8Array, from: number, n: number): number {
+  if (n > 16) {
+    buf.set(from === 0 && n === src.length ? src : src.subarray(from, from + n), pos);
+    return pos + n;
+  }
+  for (let k = 0; k < n; k++) buf[pos + k] = src[from + k];
+  return pos + n;
 }
 
 /** The most bytes writeInt() writes: "-2147483648". */

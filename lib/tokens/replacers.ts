@@ -64,16 +64,10 @@ function withBytes(fn: (ctx: EventContext) => string, bytes: ByteWriter, inline?
  * mode). Bytes come from the per-second cache, unless the format shows fractions of a second.
  */
 function timestampReplacer(f: CachedStrftime, windowEnd: boolean): Replacer {
-  if (formatterUsesSubsecond(f.pattern)) {
-    if (windowEnd) return withBytes((c) => f.format(c.latestMs), (c, o) => f.writeBytes(c.latestMs, o));
-    return withBytes((c) => f.format(c.pivotMs), (c, o) => f.writeBytes(c.pivotMs, o));
-  }
-  if (windowEnd) return withBytes((c) => f.format(c.latestMs), (c, o) => o.bytes(f.formatBytes(c.latestMs)));
-  return withBytes(
-    (c) => f.format(c.pivotMs),
-    (c, o) => o.bytes(f.formatBytes(c.pivotMs)),
-    { kind: INLINE_TIME, min: 0, max: 0, clock: f },
-  );
+  if (windowEnd) return withBytes((c) => f.format(c.latestMs), (c, o) => f.writeBytes(c.latestMs, o));
+  // The line writer inlines whole-second formats (cached bytes); %f goes through writeBytes.
+  const inline: InlineOp | undefined = formatterUsesSubsecond(f.pattern) ? undefined : { kind: INLINE_TIME, min: 0, max: 0, clock: f };
+  return withBytes((c) => f.format(c.pivotMs), (c, o) => f.writeBytes(c.pivotMs, o), inline);
 }
 
 let serialCounter = 0;

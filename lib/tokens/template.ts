@@ -12,7 +12,7 @@
 import type { TokenSpec } from '../plugins/api';
 import { compilePythonRegex } from './pyregex';
 import { INLINE_INT, INLINE_TIME, NO_INLINE, type EventContext, type InlineOp, type Replacer } from './replacers';
-import { MAX_INT_BYTES, writeInt, type ByteSink } from './bytes';
+import { copyRange, MAX_INT_BYTES, writeInt, type ByteSink } from './bytes';
 
 const SLOT_BASE = 0xe000;
 const MAX_SLOTS = 0x1800; // size of the private-use area we borrow
@@ -215,15 +215,9 @@ export function writeLine(tpl: Template, tokens: readonly CompiledToken[], ctx: 
   out.pos = pos;
 }
 
-/** Copies a piece: short ones by hand (a call to set() costs more than a few bytes' loop). */
+/** Copies a whole piece (see copyRange). */
 function copyBytes(buf: Uint8Array, pos: number, b: Uint8Array): number {
-  const n = b.length;
-  if (n > 16) {
-    buf.set(b, pos);
-    return pos + n;
-  }
-  for (let i = 0; i < n; i++) buf[pos + i] = b[i];
-  return pos + n;
+  return copyRange(buf, pos, b, 0, b.length);
 }
 
 /** The original's algorithm, for the rare event whose tokens overlap. */

@@ -224,7 +224,7 @@ describe('CachedStrftime', () => {
           const chunks: Buffer[] = [];
           const out = {
             bytes: (b: Uint8Array) => void chunks.push(Buffer.from(b)),
-            micros: (ms: number) => void chunks.push(Buffer.from(String(ms).padStart(3, '0') + '000')),
+            padded: (v: number, width: number) => void chunks.push(Buffer.from(String(v).padStart(width, '0'))),
             string: (x: string) => void chunks.push(Buffer.from(x, 'utf8')),
           };
           cached.writeBytes(t, out);
