@@ -119,7 +119,7 @@ export async function main(argv: string[]): Promise<number> {
     diagnostics.push({ severity: 'error', file: loaded.source.confFile, message: `there is no stanza [${o.sample}]` });
   }
 
-  const checkCtx: CheckContext = { sources: [loaded.source], overrides };
+  const checkCtx: CheckContext = { origins: resolved.origins, overrides };
   if (command === 'validate') return validate(resolved, diagnostics, registry, log, verbosity, checkCtx);
   if (command === 'list') {
     printDiagnostics(diagnostics, verbosity);

@@ -16,7 +16,7 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import type { SampleSpec, TokenSpec } from '../plugins/api';
 import { HOST_TOKEN_SETTING, REPLACEMENT_TYPES, SPLUNK_METADATA_KEY, TOKEN_SETTING, type ReplacementType } from './settings';
 import type { SettingsSchema } from './schema';
-import type { ConfFile, ConfStanza, ConfValue, Diagnostic } from './types';
+import type { ConfFile, ConfStanza, ConfValue, Diagnostic, Origin } from './types';
 import { compileFullMatch } from '../tokens/pyregex';
 import { expandVars } from '../util/paths';
 
@@ -48,6 +48,14 @@ export interface ResolveResult {
   readonly diagnostics: Diagnostic[];
   /** Engine settings read from [global]. */
   readonly engine: Record<string, unknown>;
+  /** Per sample id: where each of its settings was written, so later checks can name the line. */
+  readonly origins: ReadonlyMap<string, SampleOrigins>;
+}
+
+/** The line of a sample's stanza, and the value (with its line) that won for each setting. */
+export interface SampleOrigins {
+  readonly stanza: Origin;
+  readonly settings: ReadonlyMap<string, ConfValue>;
 }
 
 interface Candidate {
@@ -71,19 +79,23 @@ export function resolveSamples(sources: readonly ConfSource[], opts: ResolveOpti
   const diagnostics: Diagnostic[] = [];
   const samples: SampleSpec[] = [];
   const engine: Record<string, unknown> = {};
+  const origins = new Map<string, SampleOrigins>();
   const ids = new Set<string>();
   for (const src of sources) {
-    for (const spec of resolveSource(src, opts, diagnostics, engine)) {
+    for (const { spec, where } of resolveSource(src, opts, diagnostics, engine)) {
       let id = spec.id;
       for (let i = 2; ids.has(id); i++) id = `${spec.id}#${i}`;
       ids.add(id);
       samples.push(id === spec.id ? spec : { ...spec, id });
+      origins.set(id, where);
     }
   }
-  return { samples, diagnostics, engine };
+  return { samples, diagnostics, engine, origins };
 }
 
-function resolveSource(src: ConfSource, opts: ResolveOptions, diags: Diagnostic[], engine: Record<string, unknown>): SampleSpec[] {
+type Built = { spec: SampleSpec; where: SampleOrigins };
+
+function resolveSource(src: ConfSource, opts: ResolveOptions, diags: Diagnostic[], engine: Record<string, unknown>): Built[] {
   const { schema } = opts;
   const stanzas = [...src.conf.stanzas.values()];
   const dflt = src.conf.stanzas.get('default');
@@ -91,8 +103,9 @@ function resolveSource(src: ConfSource, opts: ResolveOptions, diags: Diagnostic[
 
   // [global]: typed sample defaults plus engine settings.
   const globals = new Map<string, unknown>();
+  const globalValues = globalStanza ? withDefault(dflt, globalStanza) : new Map<string, ConfValue>();
   if (globalStanza) {
-    for (const [key, cv] of withDefault(dflt, globalStanza)) {
+    for (const [key, cv] of globalValues) {
       const def = schema.get(key);
       if (!def) {
         checkUnknown(key, cv, 'global', schema, diags);
@@ -140,7 +153,7 @@ function resolveSource(src: ConfSource, opts: ResolveOptions, diags: Diagnostic[
     }
   }
 
-  const out: SampleSpec[] = [];
+  const out: Built[] = [];
   // Which stanzas select which files, so that one file gets one merged sample.
   const byFile = new Map<string, Candidate[]>();
   const fileless: Candidate[] = [];
@@ -172,12 +185,12 @@ function resolveSource(src: ConfSource, opts: ResolveOptions, diags: Diagnostic[
   for (const [file, list] of byFile) {
     const name = basename(file);
     const sorted = [...list].sort((a, b) => rank(b, name) - rank(a, name));
-    const spec = buildSample(sorted, file, src, opts, globals, diags, globalStanza?.settings.get('sampleDir'));
-    if (spec) out.push(spec);
+    const built = buildSample(sorted, file, src, opts, globals, globalValues, diags, globalStanza?.settings.get('sampleDir'));
+    if (built) out.push(built);
   }
   for (const c of fileless) {
-    const spec = buildSample([c], undefined, src, opts, globals, diags, globalStanza?.settings.get('sampleDir'));
-    if (spec) out.push(spec);
+    const built = buildSample([c], undefined, src, opts, globals, globalValues, diags, globalStanza?.settings.get('sampleDir'));
+    if (built) out.push(built);
   }
   return out;
 }
@@ -193,9 +206,10 @@ function buildSample(
   src: ConfSource,
   opts: ResolveOptions,
   globals: Map<string, unknown>,
+  globalValues: ReadonlyMap<string, ConfValue>,
   diags: Diagnostic[],
   globalSampleDir: ConfValue | undefined,
-): SampleSpec | undefined {
+): Built | undefined {
   const { schema } = opts;
   const winner = cands[0];
   const merged = new Map(winner.settings);
@@ -284,7 +298,7 @@ function buildSample(
   settings.sampleDir = sampleDir;
 
   const idBase = src.app ? `${src.app}/${stanza}` : stanza;
-  return {
+  const spec: SampleSpec = {
     id: fileName && fileName !== stanza ? `${idBase}:${fileName}` : idBase,
     stanza,
     app: src.app,
@@ -296,6 +310,8 @@ function buildSample(
     tokens: tokenSpecs ?? [],
     hostToken: hostToken && hostRepl ? { token: hostToken.value, replacement: hostRepl.value } : undefined,
   };
+  // The stanza chain (itself, [default], lending stanzas) wins over [global], as for the values.
+  return { spec, where: { stanza: winner.stanza.origin, settings: new Map([...globalValues, ...merged]) } };
 }
 
 function collectTokens(stanza: ConfStanza, settings: Map<string, ConfValue>, _diags: Diagnostic[]): TokenDraft[] {

@@ -6,16 +6,15 @@
  * (validateSamples); `eventgen generate` runs them at start (checkPlugins) and does not start the
  * samples they find broken.
  */
-import { basename } from 'node:path';
 import type { PluginKind, PluginLogger, SampleSpec, SettingProblem } from './api';
 import { describeOrigin, KIND_SETTING, PLUGIN_KINDS, type PluginRegistry } from './registry';
-import type { ConfSource } from '../conf/resolve';
-import type { ConfStanza, ConfValue, Diagnostic } from '../conf/types';
-import { compileFullMatch } from '../tokens/pyregex';
+import type { SampleOrigins } from '../conf/resolve';
+import type { Diagnostic } from '../conf/types';
 
 /** Where the samples' settings came from, so that problems can name a file and a line. */
 export interface CheckContext {
-  readonly sources: readonly ConfSource[];
+  /** ResolveResult.origins. */
+  readonly origins: ReadonlyMap<string, SampleOrigins>;
   /** Settings given on the command line for every stanza (they have no line). */
   readonly overrides?: Readonly<Record<string, string>>;
 }
@@ -154,39 +153,16 @@ function unique(diags: readonly Diagnostic[]): Diagnostic[] {
 }
 
 /**
- * Where a sample's setting was set, following the resolver's layering: the stanza itself, then
- * [default], then stanzas whose name (a regex) matches the stanza's name or its sample file,
- * longest first, then [global]. A setting set nowhere (a default) points at the stanza.
+ * Where a sample's setting was set, as the resolver recorded it (ResolveResult.origins): the
+ * stanza itself, [default], a lending regex stanza or [global]. A setting set nowhere (a default)
+ * points at the stanza; one given on the command line has no line.
  */
 export function locateSetting(sample: SampleSpec, setting: string, ctx: CheckContext): Located {
-  const here = { file: sample.confFile, stanza: sample.stanza, setting };
   if (ctx.overrides && Object.hasOwn(ctx.overrides, setting)) return { stanza: sample.stanza, setting, value: ctx.overrides[setting] };
+  const where = ctx.origins.get(sample.id);
+  const cv = where?.settings.get(setting);
+  if (cv) return { file: cv.origin.file, line: cv.origin.line, stanza: sample.stanza, setting, value: cv.value };
   const typed = sample.settings[setting];
   const shown = typed === undefined || typed === null ? undefined : typeof typed === 'string' ? typed : JSON.stringify(typed);
-  const stanzas = ctx.sources.find((src) => src.confFile === sample.confFile)?.conf.stanzas;
-  const own = stanzas?.get(sample.stanza);
-  if (!stanzas || !own) return { ...here, value: shown };
-  const cv = setIn(stanzas, own, sample, setting);
-  if (cv) return { ...here, file: cv.origin.file, line: cv.origin.line, value: cv.value };
-  return { ...here, file: own.origin.file, line: own.origin.line, value: shown };
-}
-
-function setIn(stanzas: ReadonlyMap<string, ConfStanza>, own: ConfStanza, sample: SampleSpec, setting: string): ConfValue | undefined {
-  const fileName = sample.file ? basename(sample.file) : undefined;
-  const lenders = [...stanzas.values()]
-    .filter((st) => st !== own && st.name !== 'global' && st.name !== 'default' && (fullMatch(st.name, own.name) || (fileName !== undefined && fullMatch(st.name, fileName))))
-    .sort((a, b) => b.name.length - a.name.length);
-  for (const st of [own, stanzas.get('default'), ...lenders, stanzas.get('global')]) {
-    const cv = st?.settings.get(setting);
-    if (cv) return cv;
-  }
-  return undefined;
-}
-
-function fullMatch(pattern: string, name: string): boolean {
-  try {
-    return compileFullMatch(pattern).test(name);
-  } catch {
-    return false;
-  }
+  return { file: where?.stanza.file ?? sample.confFile, line: where?.stanza.line, stanza: sample.stanza, setting, value: shown };
 }

@@ -313,22 +313,22 @@ async function runStanzas(def: InputDefinition, ctx: RunContext): Promise<number
 
 /** Reads the configuration and runs it. True when it ended because eventgen.conf changed. */
 async function runConfiguration(def: InputDefinition, ctx: RunContext): Promise<boolean> {
-  const watch: PassResources = {};
+  const pass: PassResources = {};
   try {
-    return await runOnce(def, ctx, watch);
+    return await runOnce(def, ctx, pass);
   } finally {
-    watch.current?.stop();
-    watch.offStop?.();
+    pass.watch?.stop();
+    pass.offStop?.();
   }
 }
 
 /** What one pass sets up and the caller releases: the configuration watch, the stop listener. */
 interface PassResources {
-  current?: ConfigWatch;
+  watch?: ConfigWatch;
   offStop?: () => void;
 }
 
-async function runOnce(def: InputDefinition, ctx: RunContext, watch: PassResources): Promise<boolean> {
+async function runOnce(def: InputDefinition, ctx: RunContext, pass: PassResources): Promise<boolean> {
   const { log, lifecycle, splunkHome } = ctx;
   const ownApp = readAppId(ctx.appDir);
   const me: InputClaim = mergeClaims(def);
@@ -363,7 +363,7 @@ async function runOnce(def: InputDefinition, ctx: RunContext, watch: PassResourc
     log.debug({ stanzas: entries.length, apps: all.apps.map((a) => a.app) }, 'Read eventgen.conf from splunkd.');
     // Without the app list the first check that gets it sets the baseline (no false change).
     const initial = appsKnown ? confFingerprint(entries, disabledApps) : undefined;
-    watch.current = new ConfigWatch({ initial, intervalMs: reloadSeconds(me, def) * 1000, read: () => readFingerprint(def, ctx), log });
+    pass.watch = new ConfigWatch({ initial, intervalMs: reloadSeconds(me, def) * 1000, read: () => readFingerprint(def, ctx), log });
   } catch (e) {
     log.error(restErrorFields(e), `Could not read eventgen.conf from splunkd: ${(e as Error).message} Reading the apps' eventgen.conf files under ${join(splunkHome, 'etc', 'apps')} instead (user-level and etc/system/local settings are not applied).`);
     all = sourcesFromDisk(splunkHome, ownApp);
@@ -387,7 +387,7 @@ async function runOnce(def: InputDefinition, ctx: RunContext, watch: PassResourc
   for (const n of plan.notes) log[n.level]({}, n.msg);
   if (plan.idleReason) {
     log.warn({}, `Nothing to run: ${plan.idleReason}.`);
-    return idle(lifecycle, watch.current);
+    return idle(lifecycle, pass.watch);
   }
   const selected = restrictSources(all, plan.run);
 
@@ -408,7 +408,7 @@ async function runOnce(def: InputDefinition, ctx: RunContext, watch: PassResourc
   const checked = checkPlugins(
     forced.map((f) => f.sample),
     registry,
-    { sources: selected.sources },
+    { origins: resolved.origins },
   );
   for (const d of checked.diagnostics) logDiagnostic(log, d);
   let samples = forced.map((f) => f.sample).filter((s) => !checked.broken.has(s.id));
@@ -435,7 +435,7 @@ async function runOnce(def: InputDefinition, ctx: RunContext, watch: PassResourc
   if (samples.length === 0) {
     log.warn({}, `No sample to run for ${label}; waiting for splunkd to stop the input.`);
     store?.stop();
-    return idle(lifecycle, watch.current);
+    return idle(lifecycle, pass.watch);
   }
   if (lifecycle.stopped) {
     store?.stop();
@@ -470,12 +470,12 @@ async function runOnce(def: InputDefinition, ctx: RunContext, watch: PassResourc
   metrics.start(() => engine.runners());
   store?.autoSave(2000);
   // Removed when this pass ends, so a reload leaves no engine reachable from the lifecycle.
-  watch.offStop = lifecycle.onStop(() => engine.stop());
+  pass.offStop = lifecycle.onStop(() => engine.stop());
   // A changed eventgen.conf: flush and stop like SIGTERM would, then the caller starts again.
   // Outputs get the same grace as at a stop, so a dead server cannot hold the new configuration
   // (which may well be its fix) back; what they could not deliver is reported.
   let reloadDeadline: number | undefined;
-  void watch.current?.changed.then(() => {
+  void pass.watch?.changed.then(() => {
     if (lifecycle.stopped) return;
     reloadDeadline = Date.now() + ctx.tuning.stopGraceMs;
     log.info({}, 'eventgen.conf changed in splunkd; flushing the running samples to start them again with it.');
@@ -492,7 +492,7 @@ async function runOnce(def: InputDefinition, ctx: RunContext, watch: PassResourc
   if (lifecycle.stopped) return false;
   if (reloadDeadline !== undefined) return true;
   log.info({}, 'Every sample has finished; waiting for splunkd to stop the input, or for eventgen.conf to change (a restart does not repeat finished samples).');
-  return idle(lifecycle, watch.current);
+  return idle(lifecycle, pass.watch);
 }
 
 /** The fingerprint of splunkd's eventgen.conf now (see reload.ts). */

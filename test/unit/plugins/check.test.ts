@@ -159,7 +159,7 @@ function fixture(confText: string, overrides: Record<string, string> = {}) {
   const source: ConfSource = { app: 'testapp', conf, confDir: '/apps/testapp/default', confFile: '/apps/testapp/default/eventgen.conf', defaultSampleDir: '/apps/testapp/samples' };
   const resolved = resolveSamples([source], { schema: registry.schema, generatorNeedsFile: (n) => registry.generatorNeedsFile(n), overrides });
   expect(resolved.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const ctx: CheckContext = { sources: [source], overrides };
+  const ctx: CheckContext = { origins: resolved.origins, overrides };
   const byStanza = (name: string) => resolved.samples.find((s) => s.stanza === name)!;
   return { registry, resolved, ctx, byStanza };
 }
