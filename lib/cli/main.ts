@@ -17,7 +17,7 @@ import { RealClock, SimulatedClock, type Clock } from '../engine/clock';
 import { parseRelativeTime } from '../time/relative';
 import { LOCAL } from '../time/tz';
 import { randomSeed } from '../util/random';
-import { createSplunkLogger } from '../splunk/modinput';
+import { createSplunkLogger } from '../splunk/log';
 import { createExecutor } from '../engine/executor-pool';
 import type { PluginKind, PluginLogger } from '../plugins/api';
 

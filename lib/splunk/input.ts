@@ -34,9 +34,10 @@ import {
 import { applyCheckpoints, CheckpointStore } from './checkpoint';
 import { rotateIfLarger, SampleMetrics, type MetricsSample } from './metrics';
 import {
-  createSplunkLogger, parseAppsList, parseInputDefinition, parseValidationDefinition, parseVerbosity, readDefinitionBytes,
+  parseAppsList, parseInputDefinition, parseValidationDefinition, parseVerbosity, readDefinitionBytes,
   schemeXml, SCHEME_NAME, validateEventgenParams, validationErrorXml, type InputDefinition,
 } from './modinput';
+import { createSplunkLogger } from './log';
 import { SplunkRestClient, SplunkRestError, type ConfStanzaEntry, type SplunkApp } from './rest';
 import { ConfigWatch, confFingerprint, DEFAULT_RELOAD_SECONDS } from './reload';
 

@@ -112,8 +112,12 @@ function strptimeReader(format: string): (text: string, tz: TimeZone, now: numbe
   };
 }
 
-/** Common timestamp shapes for autotimestamp (and as the last resort when no token says). */
-const AUTO_READERS: readonly TimeReader[] = (() => {
+/**
+ * Common timestamp shapes for autotimestamp (and as the last resort when no token says).
+ * Compiled on first use, not when the plugin table loads (every thread loads it).
+ */
+let compiledAutoReaders: readonly TimeReader[] | undefined;
+const autoReaders = (): readonly TimeReader[] => (compiledAutoReaders ??= (() => {
   const iso = compileStrptime('%Y-%m-%d %H:%M:%S.%f');
   const isoZ = compileStrptime('%Y-%m-%d %H:%M:%S.%f%z');
   const web = compileStrptime('%d/%b/%Y:%H:%M:%S.%f');
@@ -166,9 +170,10 @@ const AUTO_READERS: readonly TimeReader[] = (() => {
       },
     },
   ];
-})();
+})());
 
-const DIRECT_FORMATS = ['%Y-%m-%dT%H:%M:%S.%f%z', '%Y-%m-%dT%H:%M:%S%z', '%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M:%S.%f%z', '%Y-%m-%d %H:%M:%S%z', '%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M:%S,%f'].map((f) => compileStrptime(f));
+const DIRECT_FORMAT_TEXTS = ['%Y-%m-%dT%H:%M:%S.%f%z', '%Y-%m-%dT%H:%M:%S%z', '%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M:%S.%f%z', '%Y-%m-%d %H:%M:%S%z', '%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M:%S,%f'];
+let directFormats: StrptimeFn[] | undefined; // compiled on first use, like autoReaders
 
 /** A whole CSV value as a time: epoch seconds (or ms…) or ISO 8601. */
 function directTime(value: string, tz: TimeZone, now: number): number | undefined {
@@ -176,7 +181,7 @@ function directTime(value: string, tz: TimeZone, now: number): number | undefine
   if (v === '') return undefined;
   const epoch = epochText(v);
   if (epoch !== undefined && /^\s*-?\d{9,}/.test(v)) return epoch;
-  for (const f of DIRECT_FORMATS) {
+  for (const f of (directFormats ??= DIRECT_FORMAT_TEXTS.map((f) => compileStrptime(f)))) {
     const t = f(v, tz, now);
     if (t !== undefined) return t;
   }
@@ -216,7 +221,7 @@ export function readEventTimes(sample: SampleSpec, events: readonly SampleEvent[
   };
   const viaAuto = (text: string | undefined): number | undefined => {
     if (text === undefined || !auto) return undefined;
-    for (const r of AUTO_READERS) if (r.regex.test(text)) {
+    for (const r of autoReaders()) if (r.regex.test(text)) {
       const t = r.parse(text, tz, now);
       if (t !== undefined) return t;
     }
