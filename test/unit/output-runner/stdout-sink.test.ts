@@ -1,7 +1,12 @@
 /**
  * The shared stdout writer: slices big chunks, honours backpressure, and turns a closed reader
- * (EPIPE) into a fatal PermanentError instead of a crash or endless retries.
+ * (EPIPE) into a fatal PermanentError instead of a crash or endless retries; on the real stdout,
+ * writes to fd 1 from the thread pool when it is a pipe or a file.
  */
+import { spawn, type SpawnOptions } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { PermanentError } from '../../../lib/plugins/api';
 import { StdoutSink } from '../../../lib/output/stdout-sink';
@@ -41,5 +46,86 @@ describe('StdoutSink', () => {
     expect(err).toBeInstanceOf(PermanentError);
     expect((err as PermanentError).fatal).toBe(true);
     expect(() => sink.write('more')).toThrow(/closed by its reader \(EPIPE\)/);
+  });
+});
+
+/**
+ * The real process stdout, in a child process running the compiled sink (needs `npm run build`):
+ * what the child writes and which way it went (`mode`) are checked against what arrived.
+ */
+describe('StdoutSink on the process stdout', () => {
+  const SINK = join(__dirname, '..', '..', '..', 'build', 'lib', 'output', 'stdout-sink.js');
+  // Writes a mix of text and bytes (one chunk of 3 MB, far more than a pipe holds), awaiting each
+  // write as the outputs do, then reports the mode; with `untilBroken` it writes until stdout fails.
+  const CHILD = `
+    const { StdoutSink } = require(${JSON.stringify(SINK)});
+    const untilBroken = process.argv[1] === 'untilBroken';
+    process.stdout.on('error', (e) => process.stderr.write('stream error ' + e.code + '\\n'));
+    const sink = new StdoutSink();
+    (async () => {
+      try {
+        do {
+          await sink.write('first line é\\n');
+          await sink.write(Buffer.alloc(3 * 1024 * 1024, 0x61));
+          for (let i = 0; i < 1000; i++) await sink.write(i % 2 ? Buffer.from('b' + i + '\\n') : 's' + i + '\\n');
+        } while (untilBroken);
+        process.stderr.write('mode ' + sink.mode + '\\n');
+      } catch (e) {
+        process.stderr.write('failed ' + e.constructor.name + ' fatal=' + e.fatal + ' ' + e.message + '\\n');
+      }
+    })();`;
+  const expected = Buffer.concat([
+    Buffer.from('first line é\n'),
+    Buffer.alloc(3 * 1024 * 1024, 0x61),
+    Buffer.from(Array.from({ length: 1000 }, (_, i) => (i % 2 ? 'b' : 's') + i + '\n').join('')),
+  ]);
+
+  /** stdout 'pipe': Node's (a socket pair); 'fifo': a real pipe (through cat, as in `eventgen … | cat`). */
+  function child(stdout: 'pipe' | 'fifo' | number, env: NodeJS.ProcessEnv = {}, arg = '') {
+    const opts: SpawnOptions = { stdio: ['ignore', stdout === 'fifo' ? 'pipe' : stdout, 'pipe'], env: { ...process.env, ...env, CHILD } };
+    const c = stdout === 'fifo'
+      ? spawn('bash', ['-c', `set -o pipefail; "${process.execPath}" -e "$CHILD" ${arg} | cat`], opts)
+      : spawn(process.execPath, ['-e', CHILD, arg], opts);
+    let err = '';
+    c.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<string>((res) => c.on('close', () => res(err)));
+    return { c, exited };
+  }
+
+  test.each(['fifo', 'pipe'] as const)('a %s: written to fd 1 from the thread pool, every byte in order, with a slow reader', async (kind) => {
+    const { c, exited } = child(kind);
+    const got: Buffer[] = [];
+    c.stdout!.on('data', (d: Buffer) => {
+      got.push(d);
+      // A slow reader: the child's writes wait in the pipe.
+      c.stdout!.pause();
+      setTimeout(() => c.stdout!.resume(), 2);
+    });
+    expect(await exited).toBe('mode fd\n');
+    expect(Buffer.concat(got).equals(expected)).toBe(true);
+  });
+
+  test('a regular file: written to fd 1 directly too; EVENTGEN_STDOUT_DIRECT=0 keeps the stream', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eg-sink-'));
+    try {
+      for (const [env, mode] of [[{}, 'fd'], [{ EVENTGEN_STDOUT_DIRECT: '0' }, 'stream']] as const) {
+        const file = join(dir, `out-${mode}.txt`);
+        const fd = openSync(file, 'w');
+        const { exited } = child(fd, env);
+        closeSync(fd);
+        expect(await exited).toBe(`mode ${mode}\n`);
+        expect(readFileSync(file).equals(expected)).toBe(true);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a reader that goes away: a fatal PermanentError, and the stream's 'error' listeners hear EPIPE", async () => {
+    const { c, exited } = child('fifo', {}, 'untilBroken');
+    c.stdout!.once('data', () => c.stdout!.destroy());
+    const err = await exited;
+    expect(err).toContain('stream error EPIPE\n');
+    expect(err).toMatch(/failed PermanentError fatal=true standard output was closed by its reader \(EPIPE\)/);
   });
 });
