@@ -5,10 +5,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EventRecord, OutputPlugin, PluginLogger, SampleSpec, TokenSpec } from '../../../lib/plugins/api';
+import type { EventRecord, GeneratorPlugin, OutputPlugin, PluginLogger, SampleSpec, TokenSpec } from '../../../lib/plugins/api';
 import { PLUGIN_API_VERSION } from '../../../lib/plugins/api';
 import { builtinRegistry } from '../../../lib/plugins/builtin';
-import { Engine } from '../../../lib/engine/engine';
+import { Engine, PREGENERATE_MS } from '../../../lib/engine/engine';
 import { RealClock, SimulatedClock } from '../../../lib/engine/clock';
 import { CORE_SETTINGS } from '../../../lib/conf/settings';
 
@@ -79,11 +79,29 @@ interface RunOptions {
   stopAfter?: number;
 }
 
-async function run(samples: SampleSpec[], opts: RunOptions = {}): Promise<Captured & { summary: Awaited<ReturnType<Engine['run']>> }> {
+/** Generator that notes when each job was generated: [wall time, the job's interval start]. */
+function stampGenerator(calls: Array<[number, number]>): GeneratorPlugin {
+  return {
+    kind: 'generator',
+    name: 'stamp',
+    apiVersion: PLUGIN_API_VERSION,
+    queueable: true,
+    needsSampleFile: false,
+    create: () => ({
+      generate: (job) => {
+        calls.push([Date.now(), job.now]);
+        return Array.from({ length: job.count }, (_, i) => ({ raw: `e${job.eventOffset + i}`, time: job.now / 1000, index: 'main', host: 'h', source: 's', sourcetype: 'st' }));
+      },
+    }),
+  };
+}
+
+async function run(samples: SampleSpec[], opts: RunOptions & { generators?: GeneratorPlugin[] } = {}): Promise<Captured & { summary: Awaited<ReturnType<Engine['run']>> }> {
   const clock = opts.clock ?? new SimulatedClock(START);
   const sink: Captured = { events: [], at: [] };
   const registry = builtinRegistry();
   registry.register(captureOutput(clock, sink), { app: 'test' });
+  for (const g of opts.generators ?? []) registry.register(g, { app: 'test' });
   let emitted = 0;
   const engine: Engine = new Engine({
     samples,
@@ -279,6 +297,25 @@ describe('replay on the real clock', () => {
     const r = await run([s], { clock });
     const rel = r.at.map((t) => t - r.at[0]);
     [0, 150, 400, 400, 700].forEach((want, i) => expect(Math.abs(rel[i] - want)).toBeLessThanOrEqual(50));
+  });
+});
+
+describe('sample mode on the real clock', () => {
+  test("an interval's jobs are generated before it begins and reach the output once it has begun", async () => {
+    const calls: Array<[number, number]> = [];
+    const s = sampleOf('ahead', 'unused', { generator: 'stamp', count: 25000, interval: 1, end: '3' }); // 3 jobs per interval
+    const r = await run([s], { clock: new RealClock(), generators: [stampGenerator(calls)] });
+    expect(r.events).toHaveLength(75000);
+    const ticks = [...new Set(calls.map(([, tick]) => tick))];
+    expect(ticks).toHaveLength(3);
+    // Every event reaches the output at or after the start of its interval (the event's time).
+    expect(r.events.filter((e, i) => r.at[i] < e.time * 1000)).toEqual([]);
+    // After the first interval, the first job of each is generated ahead of its start.
+    for (const tick of ticks.slice(1)) {
+      const first = Math.min(...calls.filter(([, t]) => t === tick).map(([at]) => at));
+      expect(first).toBeLessThan(tick);
+      expect(first).toBeGreaterThanOrEqual(tick - PREGENERATE_MS);
+    }
   });
 });
 
