@@ -62,6 +62,8 @@ export class SampleFailure extends Error {}
 
 /** How long before an interval (real clock) its first jobs are generated; see #runQueueable. */
 export const PREGENERATE_MS = 250;
+/** How many of an interval's jobs are generated ahead of it, at most. */
+const HELD_JOBS = 4;
 
 export class Engine {
   readonly #opts: EngineOptions;
@@ -178,11 +180,12 @@ export class Engine {
    * at that time (not at the last interval before it).
    *
    * Release at the tick: on the real clock the loop wakes PREGENERATE_MS (at most a quarter of the
-   * interval) before each interval and has its jobs generated then, but the output gets each job
-   * only once the interval has begun. Otherwise the first event of every interval left one job's
-   * generation (10–25 ms, more on a busy machine) after the tick, and that delay's jitter made the
-   * delivered rate of single intervals miss by 1–3 % (bench/README.md). Only the jobs the output
-   * runner's queue admits are generated early, so memory stays bounded.
+   * interval) before each interval, has its first HELD_JOBS jobs generated then, and submits them
+   * to the output once the interval has begun. Otherwise the first event of every interval left
+   * one job's generation (10–25 ms, more on a busy machine) after the tick, and that delay's jitter
+   * made the delivered rate of single intervals miss by 1–3 % (bench/README.md). They wait here,
+   * not in the output runner's queue, which other samples share: a replay writing to the same
+   * output must not wait behind them.
    */
   async #runQueueable(p: Prepared, actor: ClockActor, state: { generated: number; intervals: number }): Promise<void> {
     const { clock } = this.#opts;
@@ -217,14 +220,16 @@ export class Engine {
       const latest = window?.latest ?? resolveTime(String(s.latest), at, p.tz);
       if (earliest > latest) earliest = latest;
       const total = count < 0 ? (p.generator.sampleSize ?? 0) : count;
+      // Jobs generated ahead of releaseAt wait here, in order, until it (see the comment above).
+      const held: Array<Promise<JobResult>> = [];
+      const release = async (when: number) => {
+        await actor.sleepUntil(when, signal);
+        for (const r of held.splice(0)) await this.#submit(p, r);
+      };
       for (let off = 0; off < total; off += jobSize) {
         const n = Math.min(jobSize, total - off);
         const job = { sampleId: p.sample.id, seq: seq++, count: n, earliest, latest, now: at, eventOffset: eventOffset + off, intervalOffset: off, intervalCount: total };
-        const generated = this.#executor.run(p.sample, job, p.outPlugin, p.runner);
-        const result = releaseAt === undefined ? generated : generated.then(async (r) => {
-          await actor.sleepUntil(releaseAt, signal);
-          return r;
-        });
+        const result = this.#executor.run(p.sample, job, p.outPlugin, p.runner);
         if (countsBytes) {
           // The job's count was bytes; its events are known when it comes back.
           pending.push(
@@ -238,8 +243,15 @@ export class Engine {
           );
           if (pending.length > 64) await Promise.all(pending.splice(0, pending.length - 16));
         }
+        if (releaseAt !== undefined && held.length < HELD_JOBS && clock.now() < releaseAt) {
+          result.catch(() => undefined); // a failure is handled once submitted
+          held.push(result);
+          continue;
+        }
+        if (held.length) await release(releaseAt!);
         await this.#submit(p, result);
       }
+      if (held.length) await release(releaseAt!);
       eventOffset += total;
       if (!countsBytes) {
         state.generated += total;

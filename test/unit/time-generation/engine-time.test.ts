@@ -317,6 +317,20 @@ describe('sample mode on the real clock', () => {
       expect(first).toBeGreaterThanOrEqual(tick - PREGENERATE_MS);
     }
   });
+
+  test('a replay writing to the same output is not held back with them', async () => {
+    const calls: Array<[number, number]> = [];
+    // Sample mode: intervals at 0, 1 and 2 s, each generated from 250 ms before. The replay's
+    // events at 0.8 and 1.8 s fall inside those windows; they must still leave on time.
+    const ahead = sampleOf('ahead2', 'unused', { generator: 'stamp', count: 20000, interval: 1, end: '3' });
+    const text = ['00:00:00.000', '00:00:00.800', '00:00:01.800'].map((t, i) => `2015-06-01 ${t} r${i}`).join('\n');
+    const replay = sampleOf('replay-shared', text, { generator: 'replay', end: '1', interval: 0 }, [TS_TOKEN]);
+    const clock = new RealClock();
+    const r = await run([ahead, replay], { clock, generators: [stampGenerator(calls)] });
+    const at = r.events.map((e, i) => [e, r.at[i]] as const).filter(([e]) => /^2\S+ \S+ r\d$/.test(e.raw)).map(([, t]) => t);
+    expect(at).toHaveLength(3);
+    [0, 800, 1800].forEach((want, i) => expect(Math.abs(at[i] - at[0] - want)).toBeLessThanOrEqual(50));
+  });
 });
 
 describe('sample mode: backfill and end', () => {
