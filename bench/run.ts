@@ -12,8 +12,10 @@
  * with the reader throttled below the requested rate: eventgen must report its lag and keep its
  * memory bounded. Soak (--soak SECONDS): the rate run for a long time, sampling RSS.
  *
- * The machine is shared and its speed varies; a calibration loop (a fixed compiled-template
- * generator in plain JS, no eventgen code) runs first so figures can be compared across runs.
+ * The machine is shared and its speed varies: the configurations of a table run round-robin so
+ * that drift falls on all alike; a calibration loop (a fixed compiled-template generator in plain
+ * JS, no eventgen code) runs first so figures can be compared across runs; and W1's rounds include
+ * bench/ceiling.js, the best hand-written pipeline of peers-and-limits.md §4c, as the day's ceiling.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -94,9 +96,6 @@ interface RunResult {
   rssKB: number;
 }
 
-/** Extra environment for the eventgen runs (the transport comparison sets it). */
-let BENCH_ENV: NodeJS.ProcessEnv = {};
-
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** Runs a command with stdout through a real pipe into cat; resolves to its exit code, stderr and wall time. */
@@ -112,7 +111,7 @@ function shellPipe(cmd: string[], env: NodeJS.ProcessEnv): Promise<{ code: numbe
 }
 
 /** Runs a generate command through the pipe; its stderr gives events, bytes and peak RSS. */
-async function pipeRun(cmd: string[], env: NodeJS.ProcessEnv = BENCH_ENV): Promise<RunResult> {
+async function pipeRun(cmd: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
   const { code, err, wallS } = await shellPipe(cmd, env);
   const m = /Output \S+: (\d+) events delivered \((\d+) bytes/.exec(err);
   const rss = /BENCH_MAX_RSS_KB (\d+)/.exec(err);
@@ -120,15 +119,11 @@ async function pipeRun(cmd: string[], env: NodeJS.ProcessEnv = BENCH_ENV): Promi
   return { events: Number(m[1]), bytes: Number(m[2]), wallS, rssKB: rss ? Number(rss[1]) : NaN };
 }
 
-/** bench/ceiling.js through the same pipe: the median events/s of `runs` runs. */
-async function ceiling(threads: number, events: number, runs: number): Promise<number[]> {
-  const rates: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const { code, err, wallS } = await shellPipe([process.execPath, CEILING, String(threads), String(events)], {});
-    if (code !== 0) throw new Error(`bench/ceiling.js exited with ${code}: ${err.slice(-2000)}`);
-    rates.push(events / wallS);
-  }
-  return rates;
+/** bench/ceiling.js through the same pipe: events/s of one run. */
+async function ceiling(threads: number, events: number): Promise<number> {
+  const { code, err, wallS } = await shellPipe([process.execPath, CEILING, String(threads), String(events)], {});
+  if (code !== 0) throw new Error(`bench/ceiling.js exited with ${code}: ${err.slice(-2000)}`);
+  return events / wallS;
 }
 
 function eventgenCmd(conf: string, workers: number | 'none', args: string[]): string[] {
@@ -151,25 +146,44 @@ interface Figure {
   runs: string;
 }
 
-async function throughput(label: string, conf: string, workers: number | 'none', countPerInterval: number, intervals: number, runs: number): Promise<Figure> {
-  const args = ['-c', String(countPerInterval), '-e', String(intervals)];
+interface RunConfig {
+  label: string;
+  conf: string;
+  workers: number | 'none';
+  count: number;
+  intervals: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Runs every configuration `runs` times, round-robin (A B C A B C …), so that the machine's speed
+ * drifting during the bench falls on all of them alike; `eachRound` runs once per round too.
+ */
+async function throughputs(configs: RunConfig[], runs: number, eachRound?: () => Promise<void>): Promise<Figure[]> {
   // Start-up (module loading, threads, sample compilation) measured with one event.
-  const startup = await pipeRun(eventgenCmd(conf, workers, ['-c', '1', '-e', '1']));
-  const results: RunResult[] = [];
-  for (let i = 0; i < runs; i++) results.push(await pipeRun(eventgenCmd(conf, workers, args)));
-  const rates = results.map((r) => r.events / r.wallS);
-  const best = results[rates.indexOf(median(rates))] ?? results[0];
-  const wall = median(results.map((r) => r.wallS));
-  return {
-    label,
-    threads: workers === 'none' ? '0 (main thread only)' : String(workers),
-    events: best.events,
-    evPerS: median(rates),
-    steadyEvPerS: best.events / Math.max(0.001, wall - startup.wallS),
-    mbPerS: median(results.map((r) => r.bytes / r.wallS / 1e6)),
-    rssMB: Math.max(...results.map((r) => r.rssKB)) / 1024,
-    runs: rates.map((r) => fmtRate(r)).join(' / '),
-  };
+  const startups: RunResult[] = [];
+  for (const c of configs) startups.push(await pipeRun(eventgenCmd(c.conf, c.workers, ['-c', '1', '-e', '1']), c.env));
+  const results: RunResult[][] = configs.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    for (const [k, c] of configs.entries()) results[k].push(await pipeRun(eventgenCmd(c.conf, c.workers, ['-c', String(c.count), '-e', String(c.intervals)]), c.env));
+    await eachRound?.();
+  }
+  return configs.map((c, k) => {
+    const rs = results[k];
+    const rates = rs.map((r) => r.events / r.wallS);
+    const best = rs[rates.indexOf(median(rates))] ?? rs[0];
+    const wall = median(rs.map((r) => r.wallS));
+    return {
+      label: c.label,
+      threads: c.workers === 'none' ? '0 (main thread only)' : String(c.workers),
+      events: best.events,
+      evPerS: median(rates),
+      steadyEvPerS: best.events / Math.max(0.001, wall - startups[k].wallS),
+      mbPerS: median(rs.map((r) => r.bytes / r.wallS / 1e6)),
+      rssMB: Math.max(...rs.map((r) => r.rssKB)) / 1024,
+      runs: rates.map((r) => fmtRate(r)).join(' / '),
+    };
+  });
 }
 
 function printFigures(title: string, figs: Figure[]): void {
@@ -357,14 +371,6 @@ export async function main(argv: string[]): Promise<number> {
     const c = calibrate();
     console.log(`\nCalibration (a fixed W1 loop in plain JS, no I/O, best of 5): **${fmtRate(c.genOnly)} ev/s** on one core now (peers-and-limits.md §4c measured 2.22 M on a quiet day).`);
   }
-  let ceilingRate: number | undefined;
-  if (o.only.has('calibration') || o.only.has('w1')) {
-    // The same pipe with the best hand-written pipeline of peers-and-limits.md §4c: what this
-    // machine gives today, to read eventgen's figures against (the 2.5 M target was set on it).
-    const rates = await ceiling(cores, o.events, o.runs);
-    ceilingRate = median(rates);
-    console.log(`\nCeiling now (\`node bench/ceiling.js ${cores} ${o.events} | cat > /dev/null\`: ${cores} worker threads building W1 lines with string templates, the main thread writing; no eventgen code): **${fmtRate(ceilingRate)} ev/s** (${rates.map((r) => fmtRate(r)).join(' / ')}; peers-and-limits.md §4c measured 3.09 M with 2 workers on its day).`);
-  }
 
   const tmp = mkdtempSync(join(tmpdir(), 'eg-bench-'));
   let w1: Figure[] = [];
@@ -372,12 +378,15 @@ export async function main(argv: string[]): Promise<number> {
     if (o.only.has('w1')) {
       const perInterval = Math.min(o.events, 1_000_000);
       const intervals = Math.max(1, Math.round(o.events / perInterval));
-      const figs: Figure[] = [];
-      figs.push(await throughput('W1 (200 B, 1 timestamp + 3 integer tokens)', W1, 1, perInterval, intervals, o.runs));
-      figs.push(await throughput('W1', W1, cores, perInterval, intervals, o.runs));
-      figs.push(await throughput('W1', W1, 'none', perInterval, intervals, o.runs));
+      const w1Run = (workers: number | 'none', label = 'W1'): RunConfig => ({ label, conf: W1, workers, count: perInterval, intervals });
+      // The ceiling of the day runs in the same rounds, so that it sees the same machine.
+      const ceilings: number[] = [];
+      const figs = await throughputs([w1Run(1, 'W1 (200 B, 1 timestamp + 3 integer tokens)'), w1Run(cores), w1Run('none')], o.runs, async () => {
+        ceilings.push(await ceiling(cores, perInterval * intervals));
+      });
       printFigures(`Throughput: W1, ${(perInterval * intervals).toLocaleString('en-US')} events, stdout \`| cat > /dev/null\``, figs);
-      if (ceilingRate) console.log(`\nW1 with ${cores} threads: ${(figs[1].evPerS / ceilingRate).toFixed(2)} × the ceiling measured above (wall-clock medians).`);
+      const ceilingRate = median(ceilings);
+      console.log(`\nCeiling of the day (\`node bench/ceiling.js ${cores} ${perInterval * intervals} | cat > /dev/null\`, in the same rounds: ${cores} worker threads building W1 lines with string templates, the main thread writing; no eventgen code): **${fmtRate(ceilingRate)} ev/s** (${ceilings.map((r) => fmtRate(r)).join(' / ')}; peers-and-limits.md §4c measured 3.09 M with 2 workers on its day). W1 with ${cores} threads: **${(figs[1].evPerS / ceilingRate).toFixed(2)} ×** the ceiling.`);
       w1 = figs;
     }
     if (o.only.has('transport')) {
@@ -385,21 +394,18 @@ export async function main(argv: string[]): Promise<number> {
       // default) against strings copied by postMessage and converted by the writer.
       const perInterval = Math.min(o.events, 1_000_000);
       const intervals = Math.max(1, Math.round(o.events / perInterval));
-      const figs: Figure[] = [];
+      const configs: RunConfig[] = [];
       for (const transport of ['bytes', 'string']) {
-        BENCH_ENV = { EVENTGEN_LINE_TRANSPORT: transport };
-        for (const w of [1, cores]) figs.push(await throughput(`W1, line batches as ${transport}`, W1, w, perInterval, intervals, o.runs));
+        for (const w of [1, cores]) configs.push({ label: `W1, line batches as ${transport}`, conf: W1, workers: w, count: perInterval, intervals, env: { EVENTGEN_LINE_TRANSPORT: transport } });
       }
-      BENCH_ENV = {};
-      printFigures('Transport of line batches from the worker threads (W1)', figs);
+      printFigures('Transport of line batches from the worker threads (W1)', await throughputs(configs, o.runs));
     }
     if (o.only.has('corpus')) {
-      const figs: Figure[] = [];
+      const configs: RunConfig[] = [];
       for (const c of corpusConfs(tmp, o.corpus)) {
-        figs.push(await throughput(c.label, c.conf, 1, c.count, c.intervals, o.runs));
-        figs.push(await throughput(c.label, c.conf, cores, c.count, c.intervals, o.runs));
+        for (const w of [1, cores]) configs.push({ label: c.label, conf: c.conf, workers: w, count: c.count, intervals: c.intervals });
       }
-      printFigures('Throughput: corpus configurations, stdout `| cat > /dev/null`', figs);
+      printFigures('Throughput: corpus configurations, stdout `| cat > /dev/null`', await throughputs(configs, o.runs));
     }
     console.log('\nPeers (W1, stdout `| cat | wc -lc`; bench/peers.ts):');
     const runPeers = o.only.has('w1') || o.only.has('peers');
