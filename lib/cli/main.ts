@@ -14,6 +14,7 @@ import type { PluginRegistry } from '../plugins/registry';
 import { checkPlugins, validateSamples, type CheckContext } from '../plugins/check';
 import { Engine, type RunSummary } from '../engine/engine';
 import { RealClock, SimulatedClock, type Clock } from '../engine/clock';
+import { exitNow } from '../util/exit';
 import { parseRelativeTime } from '../time/relative';
 import { LOCAL } from '../time/tz';
 import { randomSeed } from '../util/random';
@@ -166,12 +167,12 @@ export async function main(argv: string[]): Promise<number> {
   const outputWorkers = Number(resolved.engine.outputWorkers ?? 1);
   const engine = new Engine({ samples, registry, clock, seed, log, executor, outputWorkers, onInterval: (_id, n) => progress.add(n) });
   let signals = 0;
-  const onSignal = () => {
+  const onSignal = (signal: NodeJS.Signals) => {
     // First signal: stop the timers and flush. Second: stop retrying outputs (what is still
     // undelivered is reported). Third: leave now.
     if (++signals === 1) engine.stop();
     else if (signals === 2) closeDeadline = Date.now();
-    else process.exit(130);
+    else exitNow(130, signal);
   };
   let closeDeadline = Infinity;
   process.on('SIGINT', onSignal);

@@ -65,6 +65,11 @@ export const PREGENERATE_MS = 250;
 /** How many of an interval's jobs are generated ahead of it, at most. */
 const HELD_JOBS = 4;
 
+/** Jobs generated but never to be sent: their buffers go back, a failure among them is ignored. */
+function dropJobs(jobs: ReadonlyArray<Promise<JobResult>>): void {
+  for (const r of jobs) r.then((x) => x.release?.(), () => undefined);
+}
+
 export class Engine {
   readonly #opts: EngineOptions;
   readonly #runners = new Map<string, OutputRunner>();
@@ -220,16 +225,7 @@ export class Engine {
       const latest = window?.latest ?? resolveTime(String(s.latest), at, p.tz);
       if (earliest > latest) earliest = latest;
       const total = count < 0 ? (p.generator.sampleSize ?? 0) : count;
-      // Jobs generated ahead of releaseAt wait here, in order, until it (see the comment above).
-      const held: Array<Promise<JobResult>> = [];
-      const release = async (when: number) => {
-        await actor.sleepUntil(when, signal);
-        for (const r of held.splice(0)) await this.#submit(p, r);
-      };
-      for (let off = 0; off < total; off += jobSize) {
-        const n = Math.min(jobSize, total - off);
-        const job = { sampleId: p.sample.id, seq: seq++, count: n, earliest, latest, now: at, eventOffset: eventOffset + off, intervalOffset: off, intervalCount: total };
-        const result = this.#executor.run(p.sample, job, p.outPlugin, p.runner);
+      const submit = async (result: Promise<JobResult>) => {
         if (countsBytes) {
           // The job's count was bytes; its events are known when it comes back.
           pending.push(
@@ -243,15 +239,54 @@ export class Engine {
           );
           if (pending.length > 64) await Promise.all(pending.splice(0, pending.length - 16));
         }
-        if (releaseAt !== undefined && held.length < HELD_JOBS && clock.now() < releaseAt) {
-          result.catch(() => undefined); // a failure is handled once submitted
-          held.push(result);
-          continue;
-        }
-        if (held.length) await release(releaseAt!);
         await this.#submit(p, result);
+      };
+      // Jobs generated ahead of releaseAt wait here, in order, until it (see the comment above).
+      const held: Array<Promise<JobResult>> = [];
+      /** Submits the held jobs at releaseAt; false when the run was stopped before then. */
+      const release = async (): Promise<boolean> => {
+        await actor.sleepUntil(releaseAt!, signal);
+        const jobs = held.splice(0);
+        // Stopped before the interval began: the interval never happens, its jobs go unsent.
+        if (clock.now() < releaseAt!) {
+          dropJobs(jobs);
+          return false;
+        }
+        try {
+          while (jobs.length) await submit(jobs.shift()!);
+        } finally {
+          dropJobs(jobs); // the sample stopped (a failed job, a failed output): the rest go unsent
+        }
+        return true;
+      };
+      for (let off = 0; off < total; off += jobSize) {
+        if (releaseAt !== undefined && signal.aborted && clock.now() < releaseAt) {
+          dropJobs(held.splice(0));
+          return;
+        }
+        const n = Math.min(jobSize, total - off);
+        const job = { sampleId: p.sample.id, seq: seq++, count: n, earliest, latest, now: at, eventOffset: eventOffset + off, intervalOffset: off, intervalCount: total };
+        const result = this.#executor.run(p.sample, job, p.outPlugin, p.runner);
+        if (releaseAt !== undefined) {
+          result.catch(() => undefined); // a failure is handled once submitted (or the job dropped)
+          if (held.length < HELD_JOBS && clock.now() < releaseAt) {
+            held.push(result);
+            continue;
+          }
+        }
+        if (held.length) {
+          const released = await release().catch((e: unknown) => {
+            dropJobs([result]);
+            throw e;
+          });
+          if (!released) {
+            dropJobs([result]);
+            return;
+          }
+        }
+        await submit(result);
       }
-      if (held.length) await release(releaseAt!);
+      if (held.length && !(await release())) return;
       eventOffset += total;
       if (!countsBytes) {
         state.generated += total;
@@ -288,6 +323,8 @@ export class Engine {
         if (end.intervals !== undefined && state.intervals >= end.intervals) break;
         if (end.at !== undefined && tick >= end.at) break;
         await plan(tick, undefined, 1, lead > 0 ? tick : undefined);
+        // Stopped while its jobs were generated ahead: the interval did not happen.
+        if (signal.aborted && clock.now() < tick) break;
         state.intervals++;
         // interval = 0 means "do not repeat" unless `end` asks for more runs (then back to back).
         if (intervalMs === 0 && end.intervals === undefined) break;

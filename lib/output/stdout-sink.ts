@@ -1,13 +1,14 @@
 /**
  * The process's stdout, shared by every output that writes there (stdout, modinput), so that
- * their writes never interleave mid-event. Backpressure is honoured: write() resolves once the
- * stream can take more.
+ * their writes never interleave mid-event: each write starts when the one before it is done.
  *
  * When stdout is a pipe, a socket or a regular file, chunks are written to fd 1 with fs.write,
- * which runs on libuv's thread pool, after making the pipe blocking: the main thread then does not sit in
- * the kernel's copy while the reader drains the pipe, and keeps handing jobs to the generator
- * threads (W1 with 2 threads: 7–11 % faster, bench/README.md). Writes stay in call order (one at
- * a time). Elsewhere (a terminal, /dev/null, tests' streams, EVENTGEN_STDOUT_DIRECT=0)
+ * which runs on libuv's thread pool, after making the pipe blocking: the main thread then does not
+ * sit in the kernel's copy while the reader drains the pipe, and keeps handing jobs to the
+ * generator threads (W1 with 2 threads: 7–11 % faster, bench/README.md; with the pipe left
+ * non-blocking and a full pipe retried, 11 % slower than the stream). A pool thread blocked on a
+ * reader that stopped reading would hold up process.exit(), so forced exits go through exitNow
+ * (util/exit.ts). Elsewhere (a terminal, /dev/null, tests' streams, EVENTGEN_STDOUT_DIRECT=0)
  * the Writable is used, with large chunks handed over in slices of about 64 KiB (the Linux pipe
  * buffer): peers-and-limits.md §4b measured 1.4 GB/s through `| cat` with 64 KiB writes against
  * 0.97 GB/s with 1 MiB ones.
@@ -28,7 +29,7 @@ export class StdoutSink {
   #users = 0;
   /** fd 1 when writing directly (see the file comment). */
   #fd: number | undefined;
-  /** The last direct write queued: the next one starts when it is done. */
+  /** The last write queued: the next one starts when it is done. */
   #tail: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -57,42 +58,35 @@ export class StdoutSink {
   }
 
   /**
-   * Writes a chunk. Text: resolves when the stream can take more. Bytes: resolves once the
-   * stream has handed every byte to the operating system, so the caller may reuse the memory
+   * Writes a chunk after every chunk written before it (writers never interleave, even with
+   * chunks cut into slices). Resolves once the bytes are handed to the operating system (a text
+   * chunk through the stream: once the stream can take more), so the caller may reuse the memory
    * (line buffers are recycled, see BufferPool).
    */
-  write(chunk: string | Uint8Array): Promise<void> | void {
+  write(chunk: string | Uint8Array): Promise<void> {
     if (this.#broken) throw brokenError(this.#broken);
-    if (this.#fd !== undefined) return this.#writeDirect(this.#fd, typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
-    if (typeof chunk === 'string') {
-      if (chunk.length <= this.sliceBytes) {
-        if (this.stream.write(chunk)) return;
-        return this.#drained();
-      }
-      return this.#writeSlices(Buffer.from(chunk, 'utf8'), false);
-    }
-    return this.#writeSlices(chunk, true);
-  }
-
-  #writeDirect(fd: number, buf: Uint8Array): Promise<void> {
-    const done = this.#tail.then(() => this.#broken ? Promise.reject(this.#broken) : writeAll(fd, buf)).then(
-      (left) => {
-        // The pipe was not blocking after all (EAGAIN): the rest, and all later chunks, go through the stream.
-        if (left === undefined) return;
-        this.#fd = undefined;
-        return this.#writeSlices(left, true);
-      },
-      (e: NodeJS.ErrnoException) => {
-        if (!this.#broken) {
-          this.#broken = e;
-          // Where the command line and the modular input learn that stdout is gone.
-          if (this.stream.listenerCount('error') > 0) this.stream.emit('error', e);
-        }
-        throw brokenError(e);
-      },
-    );
+    const done = this.#tail.then(() => {
+      if (this.#broken) throw brokenError(this.#broken);
+      if (this.#fd !== undefined) return this.#writeDirect(this.#fd, typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+      if (typeof chunk !== 'string') return this.#writeSlices(chunk, true);
+      if (chunk.length > this.sliceBytes) return this.#writeSlices(Buffer.from(chunk, 'utf8'), false);
+      if (!this.stream.write(chunk)) return this.#drained();
+    });
     this.#tail = done.catch(() => undefined);
     return done;
+  }
+
+  async #writeDirect(fd: number, buf: Uint8Array): Promise<void> {
+    try {
+      await writeAll(fd, buf);
+    } catch (e) {
+      if (!this.#broken) {
+        this.#broken = e as Error;
+        // Where the command line and the modular input learn that stdout is gone.
+        if (this.stream.listenerCount('error') > 0) this.stream.emit('error', e);
+      }
+      throw brokenError(e as NodeJS.ErrnoException);
+    }
   }
 
   async #writeSlices(buf: Uint8Array, untilWritten: boolean): Promise<void> {
@@ -130,8 +124,8 @@ export class StdoutSink {
 
 /**
  * fd 1 if it can be written from the thread pool: a regular file, or a pipe or socket made
- * blocking (a blocking write waits in the pool thread; a non-blocking one would fail with EAGAIN
- * there). Terminals and character devices (/dev/null) keep the stream.
+ * blocking, so that a pool thread waits in write(2) while the reader drains it. Terminals and
+ * character devices (/dev/null) keep the stream.
  */
 function directStdout(stream: Writable): number | undefined {
   if (process.platform === 'win32') return undefined;
@@ -146,18 +140,38 @@ function directStdout(stream: Writable): number | undefined {
   return undefined;
 }
 
-/** Writes all of buf to fd; resolves to undefined, or to the part left when the fd said EAGAIN. */
-async function writeAll(fd: number, buf: Uint8Array): Promise<Uint8Array | undefined> {
-  for (let off = 0; off < buf.byteLength; ) {
-    try {
-      off += await new Promise<number>((res, rej) => fsWrite(fd, buf, off, buf.byteLength - off, null, (e, n) => (e ? rej(e) : res(n))));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') return buf.subarray(off);
-      throw e;
-    }
-  }
-  return undefined;
+/** Direct writes in progress: a pool thread may be blocked in one (see exitNow in util/exit.ts). */
+let directWritesInFlight = 0;
+export function directWriteInFlight(): boolean {
+  return directWritesInFlight > 0;
 }
+
+/**
+ * Writes all of buf to fd from the thread pool. A pipe another process has made non-blocking
+ * again (they share its flags) answers EAGAIN when full: retried at once a few times, then after
+ * 1, 2, 4 … 32 ms, so a stalled reader costs no CPU.
+ */
+async function writeAll(fd: number, buf: Uint8Array): Promise<void> {
+  directWritesInFlight++;
+  try {
+    let full = 0;
+    for (let off = 0; off < buf.byteLength; ) {
+      try {
+        off += await new Promise<number>((res, rej) => fsWrite(fd, buf, off, buf.byteLength - off, null, (e, n) => (e ? rej(e) : res(n))));
+        full = 0;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        full++;
+        await new Promise((r) => (full <= EAGAIN_SPINS ? setImmediate(r) : setTimeout(r, Math.min(32, 2 ** (full - EAGAIN_SPINS - 1)))));
+      }
+    }
+  } finally {
+    directWritesInFlight--;
+  }
+}
+
+/** Immediate retries of a full pipe before backing off (see writeAll). */
+const EAGAIN_SPINS = 8;
 
 function brokenError(e: NodeJS.ErrnoException): Error {
   if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED' || e.code === 'ERR_STREAM_WRITE_AFTER_END') {

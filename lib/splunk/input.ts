@@ -18,6 +18,7 @@ import type pino from 'pino';
 import { resolveSamples } from '../conf/resolve';
 import { formatDiagnostic, type Diagnostic } from '../conf/types';
 import { RealClock } from '../engine/clock';
+import { exitNow } from '../util/exit';
 import { Engine, type RunSummary } from '../engine/engine';
 import { createExecutor } from '../engine/executor-pool';
 import type { OutputPlugin, PluginKind, SampleSpec } from '../plugins/api';
@@ -191,7 +192,7 @@ class Lifecycle {
     this.#hardExit = setTimeout(() => {
       this.#log.error({ reason }, `Did not finish within ${this.tuning.hardExitMs} ms of the stop request; exiting now.`);
       this.onHardExit();
-      setTimeout(() => process.exit(0), 200).unref();
+      setTimeout(() => exitNow(0), 200).unref();
     }, this.tuning.hardExitMs);
     this.#hardExit.unref();
     for (const fn of this.#listeners.splice(0)) fn();
@@ -266,7 +267,12 @@ async function stream(tuning: InputTuning): Promise<number> {
     // harm: splunkd ends the stream when the process goes.
     if (!streamClosed && !lifecycle.engineRunning) {
       streamClosed = true;
-      process.stdout.write('</stream>\n', () => undefined);
+      // Through the sink (not the blocking pipe from the main thread): the exit timer must run.
+      try {
+        sink.write('</stream>\n').catch(() => undefined);
+      } catch {
+        // stdout is gone.
+      }
     }
   };
   try {
@@ -665,5 +671,5 @@ export function exitAfterFlush(code: number): void {
   process.exitCode = code;
   process.stdin.destroy();
   process.stdout.write('', () => process.exit(code));
-  setTimeout(() => process.exit(code), 2000).unref();
+  setTimeout(() => exitNow(code), 2000).unref();
 }

@@ -72,6 +72,25 @@ test('a dead output: the first Ctrl-C flushes, the second stops retrying and rep
   expect(stderr).toMatch(/0 events delivered, 2 undeliverable, 0 lost\./);
 });
 
+test('a reader that stops reading: the third Ctrl-C still ends the command at once', async () => {
+  const { spawn } = await import('node:child_process');
+  const { CLI } = await import('../../helpers/cli');
+  // stdout is a socket pair here; the events go to it from the thread pool, where a write now
+  // waits for a reader that never comes.
+  const child = spawn(process.execPath, [CLI, 'generate', join(REPO, 'bench', 'configs', 'w1.conf'), '-c', '200000', '-e', '100', '--now', '2026-01-01T00:00:00Z'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<string>((r) => child.on('exit', (code, signal) => r(`${code} ${signal}`)));
+  await new Promise<void>((r) => child.stdout.once('data', () => r()));
+  child.stdout.pause();
+  await new Promise((r) => setTimeout(r, 1000));
+  for (let i = 0; i < 3; i++) {
+    child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const how = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('still running'), 3000))]);
+  if (how === 'still running') child.kill('SIGKILL');
+  expect(how).toBe('null SIGINT');
+});
+
 test('host.token / host.replacement: each event gets one host from the file, never a doubled one', async () => {
   const r = await runCli(['generate', 'demo/eventgen.conf', '--output', 'modinput', '--now', '2026-11-27T14:00:00Z', '--seed', '1', '-e', '1'], { cwd: REPO });
   const hosts = [...r.stdout.matchAll(/<host>([^<]*)<\/host>/g)].map((m) => m[1]);

@@ -34,6 +34,17 @@ describe('StdoutSink', () => {
     expect(Math.max(...w.chunks.map((c) => c.length))).toBeLessThanOrEqual(4096);
   });
 
+  test('writers that do not wait for each other never interleave, even within sliced chunks', async () => {
+    const w = new SlowWritable(1);
+    const sink = new StdoutSink(w, 4096);
+    const a = Buffer.alloc(50_000, 0x61);
+    const b = 'b'.repeat(30_000);
+    const c = Buffer.from('c\n');
+    await Promise.all([sink.write(a), sink.write(b), sink.write(c)]);
+    await new Promise<void>((res) => w.end(res));
+    expect(Buffer.concat(w.chunks).toString('latin1')).toBe('a'.repeat(50_000) + b + 'c\n');
+  });
+
   test('a reader that went away (EPIPE) gives a fatal PermanentError', async () => {
     const w = new Writable({
       write(_c, _e, cb) {

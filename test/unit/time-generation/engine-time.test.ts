@@ -77,6 +77,9 @@ interface RunOptions {
   states?: unknown[];
   /** Stops the engine (as SIGTERM would) once this many events were generated. */
   stopAfter?: number;
+  /** Stops the engine this many ms after the run starts. */
+  stopAtMs?: number;
+  jobSize?: number;
 }
 
 /** Generator that notes when each job was generated: [wall time, the job's interval start]. */
@@ -115,8 +118,11 @@ async function run(samples: SampleSpec[], opts: RunOptions & { generators?: Gene
       emitted += n;
       if (opts.stopAfter !== undefined && emitted >= opts.stopAfter) engine.stop();
     },
+    jobSize: opts.jobSize,
   });
+  const timer = opts.stopAtMs === undefined ? undefined : setTimeout(() => engine.stop(), opts.stopAtMs);
   const summary = await engine.run();
+  clearTimeout(timer);
   return { ...sink, summary };
 }
 
@@ -316,6 +322,38 @@ describe('sample mode on the real clock', () => {
       expect(first).toBeLessThan(tick);
       expect(first).toBeGreaterThanOrEqual(tick - PREGENERATE_MS);
     }
+  });
+
+  test('stopped while the next interval is generated ahead: that interval never happens', async () => {
+    const calls: Array<[number, number]> = [];
+    const s = sampleOf('ahead-stop', 'unused', { generator: 'stamp', count: 60, interval: 1, end: '5' });
+    // The second interval's jobs are generated from +750 ms; the stop comes at +900 ms.
+    const r = await run([s], { clock: new RealClock(), generators: [stampGenerator(calls)], jobSize: 10, stopAtMs: 900 });
+    expect(r.events).toHaveLength(60);
+    expect(new Set(r.events.map((e) => e.time))).toEqual(new Set([calls[0][1] / 1000]));
+    expect(r.summary.samples[0]).toMatchObject({ generated: 60, intervals: 1 });
+    expect(calls.some(([, tick]) => tick > calls[0][1])).toBe(true); // it was being generated
+  });
+
+  test('a generator that fails in a later interval stops its sample, not the process', async () => {
+    let first: number | undefined;
+    const flaky: GeneratorPlugin = {
+      ...stampGenerator([]),
+      name: 'flaky',
+      create: () => ({
+        generate: (job) => {
+          first ??= job.now;
+          if (job.now > first) throw new Error('broken in interval 2');
+          return [{ raw: `e${job.eventOffset}`, time: job.now / 1000, index: 'main', host: 'h', source: 's', sourcetype: 'st' }];
+        },
+      }),
+    };
+    // One event per job: six jobs per interval, four of them held, the fifth made while they wait.
+    const s = sampleOf('ahead-flaky', 'unused', { generator: 'flaky', count: 6, interval: 1, end: '3' });
+    const r = await run([s], { clock: new RealClock(), generators: [flaky], jobSize: 1 });
+    expect(r.events).toHaveLength(6);
+    expect(r.summary.failed).toBe(true);
+    expect(r.summary.samples[0]).toMatchObject({ generated: 6, intervals: 1, error: expect.stringContaining('broken in interval 2') });
   });
 
   test('a replay writing to the same output is not held back with them', async () => {
