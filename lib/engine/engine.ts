@@ -62,7 +62,7 @@ export class SampleFailure extends Error {}
 
 /** How long before an interval (real clock) its first jobs are generated; see #runQueueable. */
 export const PREGENERATE_MS = 250;
-/** How many of an interval's jobs are generated ahead of it, at most. */
+/** How many of an interval's jobs wait for it (one more is already being generated meanwhile). */
 const HELD_JOBS = 4;
 
 /** Jobs generated but never to be sent: their buffers go back, a failure among them is ignored. */
@@ -248,7 +248,7 @@ export class Engine {
         await actor.sleepUntil(releaseAt!, signal);
         const jobs = held.splice(0);
         // Stopped before the interval began: the interval never happens, its jobs go unsent.
-        if (clock.now() < releaseAt!) {
+        if (signal.aborted && clock.now() < releaseAt!) {
           dropJobs(jobs);
           return false;
         }

@@ -107,17 +107,22 @@ export class StdoutSink {
   }
 
   #drained(): Promise<void> {
+    if (this.stream.destroyed) return Promise.reject(brokenError(destroyedError()));
     return new Promise((resolve, reject) => {
-      const onDrain = () => {
-        this.stream.off('error', onError);
-        resolve();
-      };
-      const onError = (e: Error) => {
+      const done = (e?: Error) => {
         this.stream.off('drain', onDrain);
-        reject(brokenError(e));
+        this.stream.off('error', onError);
+        this.stream.off('close', onClose);
+        if (e) reject(brokenError(e));
+        else resolve();
       };
+      const onDrain = () => done();
+      const onError = (e: Error) => done(e);
+      // Destroyed without an error: no 'drain' will come, and later writes wait on this one.
+      const onClose = () => done(destroyedError());
       this.stream.once('drain', onDrain);
       this.stream.once('error', onError);
+      this.stream.once('close', onClose);
     });
   }
 }
@@ -172,6 +177,10 @@ async function writeAll(fd: number, buf: Uint8Array): Promise<void> {
 
 /** Immediate retries of a full pipe before backing off (see writeAll). */
 const EAGAIN_SPINS = 8;
+
+function destroyedError(): NodeJS.ErrnoException {
+  return Object.assign(new Error('standard output was closed'), { code: 'ERR_STREAM_DESTROYED' });
+}
 
 function brokenError(e: NodeJS.ErrnoException): Error {
   if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED' || e.code === 'ERR_STREAM_WRITE_AFTER_END') {

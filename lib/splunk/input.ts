@@ -670,6 +670,6 @@ if (require.main === module) {
 export function exitAfterFlush(code: number): void {
   process.exitCode = code;
   process.stdin.destroy();
-  process.stdout.write('', () => process.exit(code));
+  process.stdout.write('', () => exitNow(code));
   setTimeout(() => exitNow(code), 2000).unref();
 }

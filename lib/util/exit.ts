@@ -3,7 +3,8 @@
  *
  * process.exit() waits for libuv's pool threads, and one of them may be blocked writing events to
  * a pipe whose reader has stopped reading (StdoutSink writes from the pool). Then the process
- * ends by a signal with its default action instead, which nothing can hold up.
+ * ends by a signal with its default action instead, which nothing can hold up; its parent sees
+ * "killed by SIGTERM" (or SIGINT) rather than the exit code.
  */
 import { directWriteInFlight } from '../output/stdout-sink';
 

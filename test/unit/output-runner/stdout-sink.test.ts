@@ -45,6 +45,17 @@ describe('StdoutSink', () => {
     expect(Buffer.concat(w.chunks).toString('latin1')).toBe('a'.repeat(50_000) + b + 'c\n');
   });
 
+  test('a stream destroyed while a write waits for drain: that write and the next fail, none hangs', async () => {
+    const w = new Writable({ highWaterMark: 16, write: () => undefined }); // never calls back
+    const sink = new StdoutSink(w, 4096);
+    const first = sink.write('x'.repeat(100)).catch((e: unknown) => e);
+    const second = sink.write('y').catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 20));
+    w.destroy();
+    expect(await first).toBeInstanceOf(PermanentError);
+    expect(await second).toBeInstanceOf(PermanentError);
+  });
+
   test('a reader that went away (EPIPE) gives a fatal PermanentError', async () => {
     const w = new Writable({
       write(_c, _e, cb) {
