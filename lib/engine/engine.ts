@@ -62,8 +62,8 @@ export class SampleFailure extends Error {}
 
 /** How long before an interval (real clock) its first jobs are generated; see #runQueueable. */
 export const PREGENERATE_MS = 250;
-/** How many of an interval's jobs wait for it (one more is already being generated meanwhile). */
-const HELD_JOBS = 4;
+/** How many of an interval's jobs are generated ahead of it, at most. */
+const HELD_JOBS = 5;
 
 /** Jobs generated but never to be sent: their buffers go back, a failure among them is ignored. */
 function dropJobs(jobs: ReadonlyArray<Promise<JobResult>>): void {
@@ -243,12 +243,12 @@ export class Engine {
       };
       // Jobs generated ahead of releaseAt wait here, in order, until it (see the comment above).
       const held: Array<Promise<JobResult>> = [];
-      /** Submits the held jobs at releaseAt; false when the run was stopped before then. */
-      const release = async (): Promise<boolean> => {
-        await actor.sleepUntil(releaseAt!, signal);
+      /** Submits the held jobs at `when`; false when the run was stopped before then. */
+      const release = async (when: number): Promise<boolean> => {
+        await actor.sleepUntil(when, signal);
         const jobs = held.splice(0);
         // Stopped before the interval began: the interval never happens, its jobs go unsent.
-        if (signal.aborted && clock.now() < releaseAt!) {
+        if (signal.aborted && clock.now() < when) {
           dropJobs(jobs);
           return false;
         }
@@ -260,33 +260,18 @@ export class Engine {
         return true;
       };
       for (let off = 0; off < total; off += jobSize) {
-        if (releaseAt !== undefined && signal.aborted && clock.now() < releaseAt) {
-          dropJobs(held.splice(0));
-          return;
-        }
         const n = Math.min(jobSize, total - off);
         const job = { sampleId: p.sample.id, seq: seq++, count: n, earliest, latest, now: at, eventOffset: eventOffset + off, intervalOffset: off, intervalCount: total };
         const result = this.#executor.run(p.sample, job, p.outPlugin, p.runner);
-        if (releaseAt !== undefined) {
-          result.catch(() => undefined); // a failure is handled once submitted (or the job dropped)
-          if (held.length < HELD_JOBS && clock.now() < releaseAt) {
-            held.push(result);
-            continue;
-          }
+        if (releaseAt === undefined || (held.length === 0 && clock.now() >= releaseAt)) {
+          await submit(result);
+          continue;
         }
-        if (held.length) {
-          const released = await release().catch((e: unknown) => {
-            dropJobs([result]);
-            throw e;
-          });
-          if (!released) {
-            dropJobs([result]);
-            return;
-          }
-        }
-        await submit(result);
+        result.catch(() => undefined); // a failure is handled once submitted (or the job dropped)
+        held.push(result);
+        if ((held.length >= HELD_JOBS || clock.now() >= releaseAt || signal.aborted) && !(await release(releaseAt))) return;
       }
-      if (held.length && !(await release())) return;
+      if (held.length && !(await release(releaseAt!))) return;
       eventOffset += total;
       if (!countsBytes) {
         state.generated += total;
